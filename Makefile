@@ -1,0 +1,40 @@
+# Two commands do everything (see README):
+#   make demo   install, build the demo site and serve it on http://127.0.0.1:8000
+#   make test   install (also Chromium for the browser tests) and run every test
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo site test install browser lint bench
+
+demo: install
+	$(VENV)/bin/rijk build
+	@echo "Site gebouwd in site/. Bekijk hem op http://127.0.0.1:8000 (Ctrl-C stopt)."
+	$(VENV)/bin/rijk serve --dev-addr 127.0.0.1:8000
+
+site: install
+	$(VENV)/bin/rijk build
+
+test: install browser
+	$(PY) -m pytest -q
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Debian's Chromium for the Playwright tests (never `playwright install`: no downloads).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+lint: install
+	$(VENV)/bin/ruff check generator tests scripts
+
+bench: install
+	$(VENV)/bin/rijk bench

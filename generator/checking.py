@@ -1,0 +1,61 @@
+"""``rijk check`` in full: the story checks plus privacy findings.
+
+Privacy findings are warnings, not errors: the author decides how to rewrite, and the
+publication step de-identifies anyway. They carry the line in the source file, so an editor
+can jump straight to the phone number.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.checks import CheckResult
+from generator.loader import read_source
+from generator.problems import Problem
+from generator.project import Project
+
+
+def check_with_privacy(project: Project, paths: list[Path], privacy: bool = True) -> CheckResult:
+    """Run every story check and, unless disabled, look for personal data in the text."""
+    taxonomy = project.taxonomy()
+    result = project.check(paths, taxonomy) if paths else CheckResult()
+    if not privacy or not paths:
+        return result
+    try:
+        from generator.privacy import DeidentificationUnavailable, Deidentifier
+    except ImportError as exc:  # pragma: no cover - only when the package is broken
+        result.problems.append(Problem("rijk", 1, f"privacycontrole niet uitgevoerd: {exc}",
+                                       "warning"))
+        return result
+    keep = [*taxonomy.readable_names(), *{s.author for s in result.stories}]
+    try:
+        deidentifier = Deidentifier(keep=keep)
+        findings = privacy_findings(deidentifier, result)
+    except DeidentificationUnavailable as exc:
+        result.problems.append(Problem("rijk", 1, f"privacycontrole niet uitgevoerd: {exc}",
+                                       "warning"))
+        return result
+    result.problems.extend(findings)
+    result.problems.sort(key=lambda p: (p.path, p.line))
+    return result
+
+
+def privacy_findings(deidentifier, result: CheckResult) -> list[Problem]:
+    """Findings for title, summary and body of every valid story, at their source lines."""
+    problems: list[Problem] = []
+    for story in result.stories:
+        parts = [("title", story.title, story.line_of("title")),
+                 ("summary", story.summary or "", story.line_of("summary")),
+                 ("body", story.body, story.body_line)]
+        for _name, text, first_line in parts:
+            for finding in deidentifier.findings(text):
+                problems.append(Problem(
+                    story.path, first_line + finding.line - 1,
+                    f"mogelijk persoonsgegeven ({finding.kind}): {finding.text} — haal het weg "
+                    "of maak het algemeen.", "warning", "privacy"))
+    return problems
+
+
+def source_text(path: Path) -> str:
+    """The raw body of a file, also when its front-matter is broken (for privacy previews)."""
+    return read_source(path).body

@@ -1,0 +1,133 @@
+"""The ``rijk`` command: thin wrappers over the library.
+
+Sub-commands that pull in heavy parts (spaCy, deduce, FastAPI) are imported only when used,
+so ``rijk check`` stays quick and a broken optional part never breaks the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from generator.project import Project
+
+LAZY_COMMANDS = {
+    "figures": "generator.figures.commands:figures",
+    "deidentify": "generator.privacy.commands:deidentify",
+    "evaluate": "generator.nlp.commands:evaluate",
+    "form": "generator.form.commands:form",
+    "users": "generator.form.commands:users",
+    "bench": "generator.bench:bench",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a sub-command's module on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            module_name, attr = LAZY_COMMANDS[cmd_name].split(":")
+            try:
+                return getattr(importlib.import_module(module_name), attr)
+            except ImportError as exc:
+                return _unavailable(cmd_name, exc)
+        return super().get_command(ctx, cmd_name)
+
+
+def _unavailable(name: str, exc: ImportError) -> click.Command:
+    """A stand-in that says why a part cannot be used, instead of breaking every command."""
+
+    def run() -> None:
+        raise click.ClickException(f"'rijk {name}' is niet beschikbaar: {exc}")
+
+    return click.Command(name, callback=run, help=f"(niet beschikbaar: {exc})")
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(package_name="rijke-verantwoording")
+def main() -> None:
+    """Rijke Verantwoording: verhalen van buurtteams als verantwoording naast de cijfers."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--no-privacy", is_flag=True, help="Sla de zoektocht naar persoonsgegevens over.")
+@click.option("--project", "root", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Projectmap (standaard: de map met mkdocs.yml boven de huidige map).")
+def check(paths: tuple[Path, ...], no_privacy: bool, root: Path | None) -> None:
+    """Controleer verhalen: elke fout als pad:regel: melding, met de oplossing."""
+    from generator.checking import check_with_privacy
+
+    project = Project.find(root)
+    targets = list(paths) or [project.stories_dir]
+    missing = [p for p in targets if not p.exists()]
+    for path in missing:
+        click.echo(f"{path}:1: bestand of map bestaat niet.", err=True)
+    result = check_with_privacy(project, [p for p in targets if p.exists()], privacy=not no_privacy)
+    for problem in result.problems:
+        click.echo(problem.format(Path.cwd()))
+    click.echo(result.summary())
+    if result.errors or missing:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--title", prompt="Titel", help="Titel van het verhaal.")
+@click.option("--neighbourhood", prompt="Wijk (sleutel of CBS-code)", help="De wijk.")
+@click.option("--author", prompt="Jouw naam", help="Jouw naam (de professional).")
+@click.option("--team", prompt="Team", help="Jouw team.")
+@click.option("--prefix", default=None,
+              help="Voorvoegsel van de id (standaard: van het stadsdeel).")
+@click.option("--date", "when", default=None, help="Datum JJJJ-MM-DD (standaard: vandaag).")
+@click.option("--project", "root", type=click.Path(path_type=Path, file_okay=False), default=None)
+def new(title: str, neighbourhood: str, author: str, team: str, prefix: str | None,
+        when: str | None, root: Path | None) -> None:
+    """Maak een nieuw verhaal met een vrije, vaste id (status: draft)."""
+    from generator.scaffold import scaffold_story
+
+    project = Project.find(root)
+    try:
+        day = date.fromisoformat(when) if when else date.today()
+    except ValueError as exc:
+        raise click.BadParameter(f"'{when}' is geen datum JJJJ-MM-DD", param_hint="--date") from exc
+    try:
+        path = scaffold_story(project, title=title, neighbourhood=neighbourhood, author=author,
+                              team=team, day=day, prefix=prefix)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Nieuw verhaal: {path}")
+
+
+@main.command()
+@click.option("--strict", is_flag=True,
+              help="Stop bij elke waarschuwing (ook een ongeldig verhaal).")
+@click.option("--site-dir", type=click.Path(path_type=Path), default=None, help="Uitvoermap.")
+@click.option("--project", "root", type=click.Path(path_type=Path, file_okay=False), default=None)
+def build(strict: bool, site_dir: Path | None, root: Path | None) -> None:
+    """Bouw de site (mkdocs build)."""
+    project = Project.find(root)
+    args = [sys.executable, "-m", "mkdocs", "build", "--clean"]
+    if strict:
+        args.append("--strict")
+    if site_dir:
+        args += ["--site-dir", str(site_dir.resolve())]
+    sys.exit(subprocess.call(args, cwd=project.root))
+
+
+@main.command()
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
+@click.option("--project", "root", type=click.Path(path_type=Path, file_okay=False), default=None)
+def serve(dev_addr: str, root: Path | None) -> None:
+    """Bekijk de site terwijl je schrijft (mkdocs serve, met live herladen)."""
+    project = Project.find(root)
+    sys.exit(subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr],
+                             cwd=project.root))
+

@@ -1,0 +1,116 @@
+"""Corpus features: term counts per sentence and per story, TF-IDF, and taxonomy seed vectors.
+
+Counting per sentence and summing to stories gives both views from one pass: stories are what
+the models score, sentences are what the explanations quote. The vocabulary keeps terms found in
+at least ``min_df`` stories plus every taxonomy term found at all, so a new theme whose words
+occur in a single story is still visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.preprocessing import normalize
+
+from generator.nlp.schema import LabelTerm
+from generator.nlp.text import DutchProcessor, ProcessedText, TermExtractor
+
+EXAMPLE_WEIGHT = 1.0
+DESCRIPTION_WEIGHT = 0.5
+"""Examples are chosen words; a description also carries filler, so it counts half."""
+
+
+def _identity(terms: list[str]) -> list[str]:
+    return terms
+
+
+class CorpusFeatures:
+    """TF-IDF features of a corpus of processed texts.
+
+    Attributes after :meth:`fit`: ``vocabulary`` (term → column), ``terms`` (column → term),
+    ``idf``, ``counts`` (stories × terms), ``X`` (L2-normalised sublinear TF-IDF),
+    ``sentence_counts`` (sentences × terms), ``sentence_doc`` (story index of every sentence)
+    and ``sentence_span`` (character offsets of every sentence in its story).
+    """
+
+    def __init__(self, extractor: TermExtractor, min_df: int = 2) -> None:
+        self.extractor = extractor
+        self.min_df = min_df
+
+    def fit(self, processed: Sequence[ProcessedText], keep: set[str] | None = None
+            ) -> CorpusFeatures:
+        sentence_terms: list[list[str]] = []
+        sentence_doc: list[int] = []
+        spans: list[tuple[int, int]] = []
+        for i, text in enumerate(processed):
+            for span, terms in zip(text.spans, self.extractor.document_terms(text), strict=True):
+                sentence_terms.append(terms)
+                sentence_doc.append(i)
+                spans.append(span)
+        n_docs = len(processed)
+        vectorizer = CountVectorizer(analyzer=_identity, dtype=np.float32)
+        if sentence_terms and any(sentence_terms):
+            sent = vectorizer.fit_transform(sentence_terms).tocsr()
+            names = vectorizer.get_feature_names_out()
+        else:
+            sent = sp.csr_matrix((len(sentence_terms), 0), dtype=np.float32)
+            names = np.array([], dtype=object)
+        doc_of = np.asarray(sentence_doc, dtype=np.int64)
+        to_doc = sp.csr_matrix(
+            (np.ones(len(doc_of), dtype=np.float32), (doc_of, np.arange(len(doc_of)))),
+            shape=(n_docs, len(doc_of)),
+        )
+        counts = (to_doc @ sent).tocsr()
+        df = np.asarray((counts > 0).sum(axis=0)).ravel()
+        keep = keep or set()
+        mask = (df >= min(self.min_df, max(n_docs, 1))) | np.array(
+            [t in keep for t in names], dtype=bool)
+        columns = np.flatnonzero(mask)
+        self.terms = [str(t) for t in names[columns]]
+        self.vocabulary = {t: j for j, t in enumerate(self.terms)}
+        self.counts = counts[:, columns].tocsr()
+        self.sentence_counts = sent[:, columns].tocsr()
+        self.sentence_doc = doc_of
+        self.sentence_span = spans
+        self.tfidf = TfidfTransformer(sublinear_tf=True)
+        if self.terms:
+            self.X = self.tfidf.fit_transform(self.counts).astype(np.float32).tocsr()
+            self.idf = self.tfidf.idf_.astype(np.float32)
+        else:
+            self.X = sp.csr_matrix((n_docs, 0), dtype=np.float32)
+            self.idf = np.zeros(0, dtype=np.float32)
+        return self
+
+    def sentences_of(self, doc: int) -> np.ndarray:
+        """Row numbers of the sentences of one story."""
+        return np.flatnonzero(self.sentence_doc == doc)
+
+
+def seed_terms(label: LabelTerm, extractor: TermExtractor, processor: DutchProcessor
+               ) -> dict[str, float]:
+    """The weighted terms a taxonomy entry brings: label and examples, then its description."""
+    weights: dict[str, float] = {}
+    for phrase in (label.label or label.key, *label.examples):
+        for term in extractor.phrase_terms(phrase, processor):
+            weights[term] = max(weights.get(term, 0.0), EXAMPLE_WEIGHT)
+    for term in extractor.phrase_terms(label.description, processor):
+        weights[term] = max(weights.get(term, 0.0), DESCRIPTION_WEIGHT)
+    return weights
+
+
+def seed_matrix(seeds: Sequence[dict[str, float]], features: CorpusFeatures) -> np.ndarray:
+    """Seed vectors in the corpus's TF-IDF space (labels × terms), L2-normalised.
+
+    Weighting by IDF means a seed word found in every story ("hulp") counts little and a
+    specific one ("deurwaarder") counts much, exactly as in the stories' own vectors.
+    """
+    matrix = np.zeros((len(seeds), len(features.terms)), dtype=np.float32)
+    for i, weights in enumerate(seeds):
+        for term, weight in weights.items():
+            j = features.vocabulary.get(term)
+            if j is not None:
+                matrix[i, j] = weight * features.idf[j]
+    return normalize(matrix) if matrix.size else matrix

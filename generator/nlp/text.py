@@ -1,0 +1,268 @@
+"""Dutch text processing: sentences and lemmas with spaCy, and the terms the models see.
+
+Two steps with different costs, kept apart on purpose:
+
+* :class:`DutchProcessor` turns a text into sentences (character offsets) with the lemma of
+  every word. This is the expensive per-story step, so its output is what
+  :mod:`generator.nlp.cache` stores, keyed by content hash. It keeps stop words, so that
+  editing the stop list never invalidates the cache.
+* :class:`TermExtractor` turns those lemmas into terms: content lemmas (Dutch stop words and the
+  domain stop list in ``taxonomy/stopwords.yml`` removed) plus the multi-word phrases of the
+  taxonomy (``huiselijk geweld``, ``eigen regie``), matched on the full lemma sequence so that a
+  phrase made of stop words (``zelf doen``) still counts. It is cheap and redone every build.
+
+The default pipeline is ``spacy.blank("nl")`` with the lookup tables of spacy-lookups-data: it
+needs no download and is fast. The plain lookup table misses many inflected forms
+(``moeders``, ``kinderen``, ``vrouwen``), so a miss falls back to the irregular-form tables and
+the suffix rules of the same package, accepting a candidate only when it is a known lemma.
+A trained ``nl_core_news_*`` pipeline is used instead when one is installed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import spacy
+import yaml
+
+PIPELINE_VERSION = "rijk-nlp-1"
+"""Bump when the lemma extraction below changes: it is part of every cache key."""
+
+TRAINED_PIPELINES = ("nl_core_news_lg", "nl_core_news_md", "nl_core_news_sm")
+
+_PLACEHOLDER = re.compile(r"\[[^\[\]\n]{0,60}\]")
+"""De-identified text carries placeholders such as ``[naam]``; they are not words."""
+
+_WORD = re.compile(r"^[^\W\d_]+(?:[-'][^\W\d_]+)*$")
+_SENTENCE_END = frozenset({".", "!", "?", "…", "...", "?!", "!?"})
+_BLOCK_START = frozenset({"-", "*", "#", "##", "###", ">", "•"})
+_POS_ORDER = ("noun", "adj", "verb")
+
+
+@dataclass(frozen=True)
+class ProcessedText:
+    """One text as sentences: ``(start, end)`` character offsets and the sentence's lemmas.
+
+    Lemmas are lower case and include stop words; numbers, punctuation and placeholders are
+    left out. This is exactly what the cache stores.
+    """
+
+    spans: tuple[tuple[int, int], ...]
+    lemmas: tuple[tuple[str, ...], ...]
+
+    def to_json(self) -> dict:
+        return {"spans": [list(s) for s in self.spans], "lemmas": [" ".join(s) for s in self.lemmas]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> ProcessedText:
+        return cls(
+            spans=tuple((int(a), int(b)) for a, b in data["spans"]),
+            lemmas=tuple(tuple(s.split()) for s in data["lemmas"]),
+        )
+
+
+class LookupLemmatizer:
+    """Lemmas from spacy-lookups-data without part-of-speech tags, memoised per word form."""
+
+    def __init__(self) -> None:
+        from spacy.lookups import load_lookups
+
+        tables = load_lookups("nl", ["lemma_lookup", "lemma_index", "lemma_exc", "lemma_rules"])
+        self._lookup = tables.get_table("lemma_lookup")
+        self._exc = {p: tables.get_table("lemma_exc").get(p, {}) for p in _POS_ORDER}
+        self._index = {p: frozenset(tables.get_table("lemma_index").get(p, ())) for p in _POS_ORDER}
+        self._rules = {p: tables.get_table("lemma_rules").get(p, []) for p in _POS_ORDER}
+        self._memo: dict[str, str] = {}
+        from spacy.lang.nl.stop_words import STOP_WORDS
+
+        self._stop = frozenset(STOP_WORDS)  # function words keep their own form
+
+    def __call__(self, word: str) -> str:
+        lemma = self._memo.get(word)
+        if lemma is None:
+            lemma = self._memo[word] = self._lemmatize(word)
+        return lemma
+
+    def _lemmatize(self, word: str) -> str:
+        # The lookup table maps many base forms to a verb (``buurt`` → ``buurten``, ``licht`` →
+        # ``lichten``), so a word that is itself a known noun or adjective stays as it is.
+        if word in self._stop or word in self._index["noun"] or word in self._index["adj"]:
+            return word
+        forms = self._exc["noun"].get(word)
+        if forms:
+            return forms[0]
+        if word in self._index["verb"]:
+            return word
+        found = self._lookup.get(word)
+        if found:
+            return found
+        for pos in ("adj", "verb"):
+            forms = self._exc[pos].get(word)
+            if forms:
+                return forms[0]
+        for pos in ("noun", "adj"):  # verb suffix rules without a tag do more harm than good
+            for old, new in self._rules[pos]:
+                if word.endswith(old) and len(word) > len(old) + 2:
+                    candidate = word[: len(word) - len(old)] + new
+                    if candidate in self._index[pos]:
+                        return candidate
+        return word
+
+
+class DutchProcessor:
+    """spaCy Dutch: a trained ``nl_core_news_*`` pipeline if installed, else blank + lookups.
+
+    ``name`` identifies the pipeline and its version; it is part of the cache key, so installing
+    a trained pipeline reprocesses everything once.
+    """
+
+    def __init__(self, prefer_trained: bool = True) -> None:
+        self._nlp = None
+        if prefer_trained:
+            for model in TRAINED_PIPELINES:
+                if spacy.util.is_package(model):
+                    self._nlp = spacy.load(model, exclude=["ner", "parser", "textcat"])
+                    break
+        if self._nlp is None:
+            self._nlp = spacy.blank("nl")
+            self._lemmatizer: LookupLemmatizer | None = LookupLemmatizer()
+            import spacy_lookups_data
+
+            lookups = getattr(spacy_lookups_data, "__version__", "?")
+            self.name = f"blank-nl+lookups-{lookups}"
+        else:
+            self._lemmatizer = None
+            meta = self._nlp.meta
+            self.name = f"{meta['lang']}_{meta['name']}-{meta['version']}"
+        self.name = f"{PIPELINE_VERSION}/{self.name}/spacy-{spacy.__version__}"
+
+    @property
+    def trained(self) -> bool:
+        return self._lemmatizer is None
+
+    def process(self, texts: Sequence[str], batch_size: int = 64) -> list[ProcessedText]:
+        """Sentences and lemmas for each text, in order."""
+        cleaned = (_PLACEHOLDER.sub(lambda m: " " * len(m.group()), t) for t in texts)
+        return [self._extract(doc) for doc in self._nlp.pipe(cleaned, batch_size=batch_size)]
+
+    def _extract(self, doc) -> ProcessedText:
+        spans: list[tuple[int, int]] = []
+        lemmas: list[tuple[str, ...]] = []
+        start: int | None = None
+        end = 0
+        current: list[str] = []
+        lemmatize = self._lemmatizer
+
+        def close() -> None:
+            nonlocal start, current
+            if start is not None and current:
+                spans.append((start, end))
+                lemmas.append(tuple(current))
+            start, current = None, []
+
+        for i, token in enumerate(doc):
+            text = token.text
+            if token.is_space:
+                if "\n\n" in text or (
+                    "\n" in text and i + 1 < len(doc) and doc[i + 1].text in _BLOCK_START
+                ):
+                    close()
+                continue
+            if start is None and text not in _BLOCK_START:
+                start = token.idx
+            if start is not None:
+                end = token.idx + len(text)
+            if text in _SENTENCE_END:
+                close()
+                continue
+            if "\n\n" in token.whitespace_ + text:
+                close()
+            if token.is_alpha or (_WORD.match(text) and len(text) > 1):
+                lower = text.lower()
+                current.append(lemmatize(lower) if lemmatize else token.lemma_.lower() or lower)
+            if "\n" in token.whitespace_ and i + 1 < len(doc) and doc[i + 1].text in _BLOCK_START:
+                close()
+        close()
+        return ProcessedText(spans=tuple(spans), lemmas=tuple(lemmas))
+
+    def lemmatize_phrase(self, phrase: str) -> tuple[str, ...]:
+        """The lemmas of a short phrase (a taxonomy example or a stop word), in order."""
+        processed = self.process([phrase])[0]
+        return tuple(lemma for sentence in processed.lemmas for lemma in sentence)
+
+
+def load_domain_stopwords(taxonomy_dir: Path | None) -> list[str]:
+    """The domain stop list from ``taxonomy/stopwords.yml`` (``words: [...]``); may be absent."""
+    if taxonomy_dir is None:
+        return []
+    path = Path(taxonomy_dir) / "stopwords.yml"
+    if not path.is_file():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    words = data.get("words", []) if isinstance(data, dict) else data
+    return [str(w).strip().lower() for w in words or [] if str(w).strip()]
+
+
+class TermExtractor:
+    """Turns cached lemma sentences into terms: content lemmas plus taxonomy phrases.
+
+    Parameters
+    ----------
+    processor:
+        Used once, to lemmatise the stop words and the taxonomy phrases the same way as the text.
+    stopwords:
+        Extra (domain) stop words on top of spaCy's Dutch list.
+    phrases:
+        Taxonomy examples. A single-word example is never a stop word (``alleen``, ``samen`` and
+        ``zelf`` matter for eenzaamheid, betrokkenheid and autonomie); a multi-word example becomes
+        one term when its lemma sequence occurs in a sentence.
+    """
+
+    def __init__(self, processor: DutchProcessor, stopwords: Iterable[str] = (),
+                 phrases: Iterable[str] = ()) -> None:
+        from spacy.lang.nl.stop_words import STOP_WORDS
+
+        lemma_of = processor.lemmatize_phrase
+        protected: set[str] = set()
+        self.phrases: dict[tuple[str, ...], str] = {}
+        for phrase in phrases:
+            lemmas = lemma_of(phrase)
+            if len(lemmas) == 1:
+                protected.add(lemmas[0])
+            elif 1 < len(lemmas) <= 4:
+                self.phrases[lemmas] = " ".join(lemmas)
+        stop: set[str] = set()
+        for word in [*STOP_WORDS, *stopwords]:
+            stop.add(word.lower())
+            stop.update(lemma_of(word))
+        self.stopwords = frozenset(stop - protected)
+        self._phrase_starts = frozenset(p[0] for p in self.phrases)
+        self._phrase_lengths = sorted({len(p) for p in self.phrases}, reverse=True)
+
+    def sentence_terms(self, lemmas: Sequence[str]) -> list[str]:
+        """Terms of one sentence: content lemmas in order, then the phrases found."""
+        stop = self.stopwords
+        terms = [w for w in lemmas if len(w) > 1 and w not in stop]
+        if self._phrase_starts:
+            starts = self._phrase_starts
+            for i, word in enumerate(lemmas):
+                if word in starts:
+                    for n in self._phrase_lengths:
+                        term = self.phrases.get(tuple(lemmas[i : i + n]))
+                        if term:
+                            terms.append(term)
+        return terms
+
+    def document_terms(self, processed: ProcessedText) -> list[list[str]]:
+        return [self.sentence_terms(s) for s in processed.lemmas]
+
+    def phrase_terms(self, phrase: str, processor: DutchProcessor) -> list[str]:
+        """Terms of a taxonomy phrase: its content lemmas and, if multi-word, the phrase itself."""
+        lemmas = processor.lemmatize_phrase(phrase)
+        terms = [w for w in lemmas if len(w) > 1 and w not in self.stopwords]
+        if len(lemmas) > 1 and lemmas in self.phrases:
+            terms.append(self.phrases[lemmas])
+        return terms

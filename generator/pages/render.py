@@ -1,0 +1,138 @@
+"""Render the site structure into Markdown pages (Jinja templates in ``templates/``).
+
+Pages are Markdown so that MkDocs and Material do what they do best (headings, table of
+contents, search index, navigation); story bodies arrive here already sanitised as HTML.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.pages import charts
+from generator.pages.structure import REPORT_INDICATORS, SiteStructure, StoryView
+
+TEMPLATES = Path(__file__).parent / "templates"
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """One generated Markdown page: where it goes and what it says."""
+
+    src: str
+    title: str
+    content: str
+
+
+def dutch_date(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def md_escape(text: str) -> str:
+    """Escape characters that would turn a title into Markdown or HTML."""
+    for char in "\\`*_[]<>|#":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}".replace(".", ",")
+
+
+class Renderer:
+    """Holds the Jinja environment and the site structure; one method per page type."""
+
+    def __init__(self, structure: SiteStructure, site_url: str = "", site_name: str = "") -> None:
+        self.structure = structure
+        self.site_url = site_url.rstrip("/") + "/" if site_url else ""
+        self.site_name = site_name
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=False,  # output is Markdown; text is escaped with md_escape
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(md=md_escape, date=dutch_date, percent=percent)
+
+    def page(self, src: str, template: str, title: str, **context: Any) -> RenderedPage:
+        def link(target: str) -> str:
+            """Relative link from this page's source file to another source file."""
+            return posixpath.relpath(target, posixpath.dirname(src) or ".")
+
+        content = self.env.get_template(template).render(
+            s=self.structure, tax=self.structure.taxonomy, link=link, title=title,
+            site_url=self.site_url, site_name=self.site_name, charts=charts,
+            report_indicators=REPORT_INDICATORS, **context)
+        return RenderedPage(src=src, title=title, content=content)
+
+    def all_pages(self) -> list[RenderedPage]:
+        s = self.structure
+        tax = s.taxonomy
+        pages = [
+            self.page("index.md", "home.md.j2", "Rijke verantwoording"),
+            self.page("verhalen/index.md", "stories_index.md.j2", "Alle verhalen"),
+            self.page("wijken/index.md", "neighbourhoods_index.md.j2", "Wijken"),
+            self.page("themas/index.md", "terms_index.md.j2", "Thema's", kind="themes",
+                      terms=tax.themes, folder="themas"),
+            self.page("waarden/index.md", "terms_index.md.j2", "Waarden", kind="values",
+                      terms=tax.values, folder="waarden"),
+            self.page("jaarverslag/index.md", "reports_index.md.j2", "Jaarverslagen"),
+            self.page("wat-valt-op.md", "clusters.md.j2", "Wat valt op"),
+            self.page("methode.md", "method.md.j2", "Methode"),
+            self.page("downloads.md", "downloads.md.j2", "Downloads"),
+        ]
+        for year in s.years:
+            pages.append(self.page(f"jaarverslag/{year}.md", "report.md.j2",
+                                   f"Jaarverslag {year}", year=year))
+        for hood in tax.neighbourhoods.values():
+            pages.append(self.page(f"wijken/{hood.key}.md", "neighbourhood.md.j2",
+                                   hood.short_name, hood=hood))
+        for term in tax.themes.values():
+            pages.append(self.page(f"themas/{term.key}.md", "term.md.j2", term.label,
+                                   term=term, kind="themes"))
+        for term in tax.values.values():
+            pages.append(self.page(f"waarden/{term.key}.md", "term.md.j2", term.label,
+                                   term=term, kind="values"))
+        for story in s.stories:
+            pages.append(self.story_page(story))
+        return pages
+
+    def story_page(self, story: StoryView) -> RenderedPage:
+        return self.page(story.src, "story.md.j2", story.public.title, story=story,
+                         citation=self.citation(story))
+
+    def citation(self, story: StoryView) -> str:
+        """A reference a director can paste into the annual report."""
+        st = story.public.story
+        url = f"{self.site_url}{story.url}" if self.site_url else f"/{story.url}"
+        return (f"{st.author} ({st.year}). {story.public.title}. {st.team}, "
+                f"{story.neighbourhood.short_name} ({story.neighbourhood.stadsdeel}). "
+                f"Rijke Verantwoording, verhaal {story.id}, {dutch_date(st.date)}. {url}")
+
+    def nav(self) -> list[dict[str, Any]]:
+        """The navigation holds overview pages only; stories and wijk pages are linked."""
+        s = self.structure
+        tax = s.taxonomy
+        return [
+            {"Home": "index.md"},
+            {"Jaarverslagen": ["jaarverslag/index.md",
+                               *({str(y): f"jaarverslag/{y}.md"} for y in reversed(s.years))]},
+            {"Wijken": "wijken/index.md"},
+            {"Thema's": ["themas/index.md",
+                         *({t.label: f"themas/{k}.md"} for k, t in tax.themes.items())]},
+            {"Waarden": ["waarden/index.md",
+                         *({t.label: f"waarden/{k}.md"} for k, t in tax.values.items())]},
+            {"Verhalen": "verhalen/index.md"},
+            {"Wat valt op": "wat-valt-op.md"},
+            {"Methode": "methode.md"},
+            {"Downloads": "downloads.md"},
+        ]

@@ -1,0 +1,219 @@
+"""What the site holds, as plain objects: no Markdown or HTML here.
+
+Like Material's blog and tags plugins, the structure (which stories belong to which
+neighbourhood, theme, value, year; which figures go beside them) is built first and rendered
+separately (:mod:`generator.pages.render`), so that tests can look at the structure and the
+templates stay simple.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.figures.store import format_value
+from generator.pipeline import PublicStory, SiteData
+from generator.taxonomy import Indicator, Neighbourhood, Term
+
+REPORT_INDICATORS = ("inwoners", "wmo_clienten_per_1000", "jeugdzorg_pct", "bijstand",
+                     "laag_inkomen_pct")
+"""The indicators shown in report tables, in this order (others appear on wijk pages)."""
+
+
+@dataclass
+class LabelView:
+    """One theme or value of a story: declared by the author, inferred by the NLP, or both."""
+
+    term: Term
+    declared: bool
+    inferred: bool
+    score: float | None = None
+    terms: list[str] = field(default_factory=list)
+    sentence: str | None = None
+
+    @property
+    def agreement(self) -> str:
+        if self.declared and self.inferred:
+            return "beide"
+        return "auteur" if self.declared else "analyse"
+
+
+@dataclass
+class StoryView:
+    """A public story with everything its pages need."""
+
+    public: PublicStory
+    neighbourhood: Neighbourhood
+    themes: list[LabelView]
+    values: list[LabelView]
+    domains: list[Term]
+    cluster: int | None = None
+
+    @property
+    def id(self) -> str:
+        return self.public.id
+
+    @property
+    def year(self) -> int:
+        return self.public.story.year
+
+    @property
+    def url(self) -> str:
+        return f"verhalen/{self.id}/"
+
+    @property
+    def src(self) -> str:
+        return f"verhalen/{self.id}.md"
+
+    def theme_keys(self) -> list[str]:
+        return [label.term.key for label in self.themes if label.declared or label.inferred]
+
+    def value_keys(self) -> list[str]:
+        return [label.term.key for label in self.values if label.declared or label.inferred]
+
+    def score(self, kind: str, key: str) -> float:
+        """Score for sorting a theme or value page; declared without a score counts as 1."""
+        for label in getattr(self, kind):
+            if label.term.key == key:
+                if label.score is not None:
+                    return label.score
+                return 1.0 if label.declared else 0.0
+        return 0.0
+
+    @property
+    def differences(self) -> list[LabelView]:
+        """Labels where the author's reading and the analysis differ."""
+        return [lab for lab in [*self.themes, *self.values] if lab.declared != lab.inferred
+                and (lab.declared or lab.inferred)]
+
+
+@dataclass
+class FigureCell:
+    indicator: Indicator
+    text: str
+    year: int | None
+    source: str = ""
+
+
+@dataclass
+class SiteStructure:
+    """All pages' content, computed once per build."""
+
+    data: SiteData
+    stories: list[StoryView]
+    has_analysis: bool
+
+    @property
+    def taxonomy(self):
+        return self.data.taxonomy
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({s.year for s in self.stories})
+
+    @property
+    def latest_year(self) -> int | None:
+        return self.years[-1] if self.years else None
+
+    def select(self, *, year: int | None = None, neighbourhood: str | None = None,
+               theme: str | None = None, value: str | None = None) -> list[StoryView]:
+        """Stories matching every given criterion, newest first (by score for theme/value)."""
+        found = [
+            s for s in self.stories
+            if (year is None or s.year == year)
+            and (neighbourhood is None or s.neighbourhood.key == neighbourhood)
+            and (theme is None or theme in s.theme_keys())
+            and (value is None or value in s.value_keys())
+        ]
+        if theme is not None:
+            return sorted(found, key=lambda s: (-s.score("themes", theme), s.id))
+        if value is not None:
+            return sorted(found, key=lambda s: (-s.score("values", value), s.id))
+        return sorted(found, key=lambda s: (s.public.story.date, s.id), reverse=True)
+
+    def neighbourhoods_with_stories(self, year: int | None = None) -> list[Neighbourhood]:
+        keys = {s.neighbourhood.key for s in self.stories if year is None or s.year == year}
+        hoods = [self.taxonomy.neighbourhoods[k] for k in keys]
+        return sorted(hoods, key=lambda h: (h.stadsdeel, h.name))
+
+    def counts(self, kind: str, year: int | None = None) -> Counter[str]:
+        """How many stories carry each theme or value (declared or inferred)."""
+        counter: Counter[str] = Counter()
+        for story in self.stories:
+            if year is None or story.year == year:
+                keys = story.theme_keys() if kind == "themes" else story.value_keys()
+                counter.update(keys)
+        return counter
+
+    def figures_for(self, hood: Neighbourhood, year: int,
+                    indicators: tuple[str, ...] | None = None) -> list[FigureCell]:
+        """Latest figure at or before ``year`` per indicator, with the year it is from."""
+        return self.figures_for_code(hood.code, year, indicators)
+
+    def figures_for_code(self, code: str, year: int,
+                         indicators: tuple[str, ...] | None = None) -> list[FigureCell]:
+        store = self.data.figures
+        keys = indicators or tuple(self.taxonomy.indicators)
+        cells: list[FigureCell] = []
+        for key in keys:
+            indicator = self.taxonomy.indicators.get(key)
+            if indicator is None or store is None:
+                continue
+            figure = store.latest(code, key, year)
+            if figure is None:
+                cells.append(FigureCell(indicator, "geen gegevens", None))
+                continue
+            cells.append(FigureCell(indicator, format_value(figure.value, indicator),
+                                    figure.year, figure.source))
+        return cells
+
+    def figure_years(self) -> list[int]:
+        store = self.data.figures
+        return sorted(store.years()) if store is not None else []
+
+    def clusters(self) -> list[Any]:
+        analysis = self.data.analysis
+        return list(analysis.clusters) if analysis is not None else []
+
+
+def build_structure(data: SiteData) -> SiteStructure:
+    """Join stories with taxonomy, NLP labels and clusters."""
+    taxonomy = data.taxonomy
+    analysis = data.analysis
+    views: list[StoryView] = []
+    for public in data.stories:
+        story = public.story
+        labels = analysis.labels.get(story.id) if analysis is not None else None
+        views.append(StoryView(
+            public=public,
+            neighbourhood=taxonomy.neighbourhoods[story.neighbourhood],
+            themes=_labels(taxonomy.themes, story.themes, labels.themes if labels else None),
+            values=_labels(taxonomy.values, story.values, labels.values if labels else None),
+            domains=[taxonomy.domains[d] for d in story.domains if d in taxonomy.domains],
+            cluster=analysis.cluster_of.get(story.id) if analysis is not None else None,
+        ))
+    return SiteStructure(data=data, stories=views, has_analysis=analysis is not None)
+
+
+def _labels(
+    terms: dict[str, Term], declared: list[str], scored: list[Any] | None
+) -> list[LabelView]:
+    """Declared labels first, then inferred ones, each with its score and explanation."""
+    views: dict[str, LabelView] = {}
+    for key in declared:
+        views[key] = LabelView(term=terms[key], declared=True, inferred=False)
+    for item in scored or []:
+        if item.key not in terms:
+            continue
+        view = views.get(item.key)
+        if view is None:
+            if not item.inferred:
+                continue
+            view = views[item.key] = LabelView(term=terms[item.key], declared=False,
+                                               inferred=True)
+        view.inferred = bool(item.inferred)
+        view.score = float(item.score)
+        view.terms = list(item.terms)
+        view.sentence = item.sentence
+    return list(views.values())

@@ -1,0 +1,73 @@
+"""``rijk new``: start a story that already passes the checks.
+
+The id is chosen from every id ever written in ``stories/`` (also drafts and broken files),
+one above the highest for the prefix and year, so ids are never reused.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import frontmatter
+
+from generator.checks import ids_in_files, next_id
+from generator.project import Project
+
+STADSDEEL_PREFIX = {
+    "Centrum": "ce",
+    "Westpoort": "wp",
+    "West": "we",
+    "Zuid": "zu",
+    "Oost": "oo",
+    "Noord": "no",
+    "Nieuw-West": "nw",
+    "Zuidoost": "zo",
+}
+
+BODY_TEMPLATE = """Schrijf hier in gewone taal wat er gebeurde, wat jullie deden en wat het
+opleverde voor de bewoner, de buurt of het beleid. Noem bewoners niet bij naam: schrijf
+"een moeder van drie" of "een oudere buurman".
+"""
+
+
+def prefix_for(project: Project, neighbourhood_key: str) -> str:
+    hood = project.taxonomy().neighbourhoods[neighbourhood_key]
+    return STADSDEEL_PREFIX.get(hood.stadsdeel, "vh")
+
+
+def story_path(project: Project, story_id: str, year: int) -> Path:
+    """Where a story with this id lives: ``stories/<year>/<id>.md``, always inside stories/."""
+    return project.stories_dir / str(year) / f"{story_id}.md"
+
+
+def scaffold_story(project: Project, *, title: str, neighbourhood: str, author: str, team: str,
+                   day: date, prefix: str | None = None, status: str = "draft") -> Path:
+    """Write a new story file with a fresh id and return its path."""
+    taxonomy = project.taxonomy()
+    key = taxonomy.resolve_neighbourhood(neighbourhood)
+    if key is None:
+        raise ValueError(f"onbekende wijk '{neighbourhood}': gebruik een sleutel uit "
+                         "taxonomy/neighbourhoods.yml of een CBS-code")
+    prefix = (prefix or prefix_for(project, key)).lower()
+    story_id = next_id(ids_in_files([project.stories_dir]), prefix, day.year)
+    path = story_path(project, story_id, day.year)
+    post = frontmatter.Post(
+        BODY_TEMPLATE,
+        id=story_id,
+        title=title,
+        date=day,
+        author=author,
+        team=team,
+        neighbourhood=key,
+        themes=[],
+        values=[],
+        domains=[],
+        consent=False,
+        status=status,
+        summary="",
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite a story
+        handle.write(frontmatter.dumps(post, sort_keys=False) + "\n")
+    return path

@@ -1,0 +1,62 @@
+"""The story model: one Markdown file with YAML front-matter, validated.
+
+A :class:`Story` only exists once its front-matter has passed every check in
+:mod:`generator.checks`; code downstream (privacy, NLP, pages) can rely on its fields.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+STORY_ID = re.compile(r"^[a-z][a-z0-9]{1,9}-\d{4}-\d{3,4}$")
+"""Stable citation ids such as ``zo-2025-007``: prefix, year, sequence number."""
+
+Status = Literal["draft", "review", "published"]
+STATUSES: tuple[str, ...] = ("draft", "review", "published")
+REQUIRED_FIELDS: tuple[str, ...] = (
+    "id", "title", "date", "author", "team", "neighbourhood", "consent", "status",
+)
+OPTIONAL_FIELDS: tuple[str, ...] = ("themes", "values", "domains", "summary", "feedback")
+
+
+class Story(BaseModel):
+    """A validated story. ``path`` and the line numbers point back into the source file."""
+
+    id: str
+    title: str
+    date: date
+    author: str
+    team: str
+    neighbourhood: str
+    themes: list[str] = Field(default_factory=list)
+    values: list[str] = Field(default_factory=list)
+    domains: list[str] = Field(default_factory=list)
+    consent: bool
+    status: Status
+    summary: str | None = None
+    feedback: str | None = None
+    body: str = ""
+    path: str = ""
+    lines: dict[str, int] = Field(default_factory=dict)
+    body_line: int = 1
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def is_public(self) -> bool:
+        """The publication gate: only published stories whose residents consented."""
+        return self.status == "published" and self.consent is True
+
+    def line_of(self, field: str) -> int:
+        return self.lines.get(field, 1)
+
+    def text_for_analysis(self) -> str:
+        """Title, summary and body: what the NLP step reads."""
+        parts = [self.title, self.summary or "", self.body]
+        return "\n\n".join(p for p in parts if p)

@@ -1,0 +1,186 @@
+"""The taxonomy: values, themes, domains, neighbourhoods, indicators and organisations.
+
+All of it lives in YAML under ``taxonomy/`` so that a municipality can add a theme or a wijk
+without touching code. Loading validates every entry with pydantic and reports problems as
+``path:line: message`` like the story checks do.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError
+
+CBS_WIJK_CODE = re.compile(r"^WK\d{4}[0-9A-Z]{2}$")
+"""CBS wijk codes: old numeric style ``WK036396`` and new alphanumeric style ``WK0363AA``."""
+
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class TaxonomyError(ValueError):
+    """A taxonomy file cannot be used; the message names the file and the line."""
+
+
+class Term(BaseModel):
+    """A value, theme or domain: what authors pick and what the NLP step learns from."""
+
+    key: str
+    label: str
+    description: str = ""
+    examples: list[str] = Field(default_factory=list)
+
+
+class Neighbourhood(BaseModel):
+    """A wijk: display name, CBS code and the stadsdeel it belongs to."""
+
+    key: str
+    name: str
+    code: str = Field(pattern=CBS_WIJK_CODE.pattern)
+    stadsdeel: str
+    city: str = "Amsterdam"
+
+    @property
+    def short_name(self) -> str:
+        """Name without CBS's block letters: "Bijlmer Centrum (D,F,H)" → "Bijlmer Centrum"."""
+        return re.sub(r"\s*\(.*?\)\s*", " ", self.name).strip()
+
+
+class Indicator(BaseModel):
+    """A numeric indicator shown beside the stories (see ``figures/``)."""
+
+    key: str
+    label: str
+    short: str = ""
+    unit: str = ""
+    source: str = ""
+    description: str = ""
+    decimals: int = 0
+
+    @property
+    def column(self) -> str:
+        """A short column heading for wide report tables."""
+        return self.short or self.label
+
+
+@dataclass
+class Taxonomy:
+    """Everything a story can refer to, keyed by the stable keys authors write."""
+
+    values: dict[str, Term] = field(default_factory=dict)
+    themes: dict[str, Term] = field(default_factory=dict)
+    domains: dict[str, Term] = field(default_factory=dict)
+    neighbourhoods: dict[str, Neighbourhood] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    teams: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    directory: Path | None = None
+
+    @classmethod
+    def load(cls, directory: Path) -> Taxonomy:
+        """Read ``taxonomy/*.yml``; missing optional files give empty sections."""
+        directory = Path(directory)
+        if not directory.is_dir():
+            raise TaxonomyError(f"{directory}: taxonomiemap niet gevonden")
+        orgs = _read_yaml(directory / "organisations.yml") or {}
+        return cls(
+            values=_load_entries(directory / "values.yml", Term),
+            themes=_load_entries(directory / "themes.yml", Term),
+            domains=_load_entries(directory / "domains.yml", Term),
+            neighbourhoods=_load_entries(directory / "neighbourhoods.yml", Neighbourhood),
+            indicators=_load_entries(directory / "indicators.yml", Indicator),
+            teams=[str(t) for t in orgs.get("teams", [])],
+            organisations=[str(o) for o in orgs.get("organisations", [])],
+            directory=directory,
+        )
+
+    def resolve_neighbourhood(self, value: str) -> str | None:
+        """Accept a taxonomy key or a CBS code (either style, any case); return the key."""
+        text = str(value).strip()
+        if text in self.neighbourhoods:
+            return text
+        upper = text.upper()
+        for key, hood in self.neighbourhoods.items():
+            if hood.code == upper:
+                return key
+        return None
+
+    def by_stadsdeel(self) -> dict[str, list[Neighbourhood]]:
+        groups: dict[str, list[Neighbourhood]] = {}
+        for hood in self.neighbourhoods.values():
+            groups.setdefault(hood.stadsdeel, []).append(hood)
+        return groups
+
+    def readable_names(self) -> list[str]:
+        """Names that must stay readable in published text (places, teams, organisations)."""
+        names: set[str] = set()
+        for hood in self.neighbourhoods.values():
+            names.update({hood.name, hood.short_name, hood.stadsdeel, hood.city})
+            names.update(part.strip() for part in hood.short_name.split("/") if part.strip())
+        names.update(self.teams)
+        names.update(self.organisations)
+        return sorted(n for n in names if n)
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    """A Dutch "did you mean" hint for an unknown key, or "" when nothing is close.
+
+    Keys that contain what was typed come first ("holendrecht" → "holendrecht-reigersbos"),
+    then spelling neighbours from difflib ("woonen" → "wonen").
+    """
+    typed = re.sub(r"[^a-z0-9]+", "-", str(word).lower()).strip("-")
+    close = [c for c in choices if typed and typed in c][:2]
+    if not close:
+        close = difflib.get_close_matches(typed, choices, n=2, cutoff=0.6)
+    if not close:
+        return ""
+    return " Bedoelde je " + " of ".join(f"'{c}'" for c in close) + "?"
+
+
+def _read_yaml(path: Path) -> object:
+    if not path.exists():
+        return None
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise TaxonomyError(f"{path}:{line}: ongeldige YAML: {exc}") from exc
+
+
+def _key_lines(path: Path) -> dict[str, int]:
+    """Line of each top-level key, so that errors point at the entry."""
+    lines: dict[str, int] = {}
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = re.match(r"^([^\s#:][^:]*):", text)
+        if match:
+            lines.setdefault(match.group(1).strip().strip("'\""), number)
+    return lines
+
+
+def _load_entries(path: Path, model: type[T]) -> dict[str, T]:
+    data = _read_yaml(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise TaxonomyError(f"{path}:1: verwacht een lijst van sleutels met hun gegevens")
+    lines = _key_lines(path)
+    entries: dict[str, T] = {}
+    for key, raw in data.items():
+        line = lines.get(str(key), 1)
+        if not isinstance(raw, dict):
+            raise TaxonomyError(
+                f"{path}:{line}: '{key}' heeft geen gegevens (label, beschrijving …)")
+        try:
+            entries[str(key)] = model(key=str(key), **raw)
+        except ValidationError as exc:
+            detail = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            )
+            raise TaxonomyError(f"{path}:{line}: '{key}' is ongeldig: {detail}") from exc
+    return entries

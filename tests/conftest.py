@@ -1,0 +1,44 @@
+"""Session fixtures: one real build of the demo corpus, shared by the site tests."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import make_project, mkdocs_build
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep test output readable."""
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """The shipped demo corpus built with a real ``mkdocs build``: (project, site, log)."""
+    project = make_project(tmp_path_factory.mktemp("demo"), copy_stories=True)
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return project, site, result.stderr
+
+
+@pytest.fixture(scope="session")
+def demo_site(demo_build: tuple[Path, Path, str]) -> Path:
+    return demo_build[1]
+
+
+@pytest.fixture(scope="session")
+def served_demo(demo_site: Path) -> Iterator[str]:
+    """The built demo site on a loopback HTTP server, as a resident's browser sees it."""
+    handler = functools.partial(QuietHandler, directory=str(demo_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()

@@ -1,0 +1,75 @@
+"""Shared test helpers: temp projects made of the real taxonomy, figures and mkdocs.yml,
+real ``mkdocs build`` runs, and a headless Chromium launcher."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def make_project(target: Path, stories: dict[str, str] | None = None,
+                 copy_stories: bool = False) -> Path:
+    """A project folder with the real configuration; ``stories`` maps relative path → text."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("taxonomy", "figures", "docs"):
+        shutil.copytree(ROOT / name, target / name, dirs_exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    if copy_stories:
+        shutil.copytree(ROOT / "stories", target / "stories", dirs_exist_ok=True)
+    (target / "stories").mkdir(exist_ok=True)
+    for rel, text in (stories or {}).items():
+        path = target / "stories" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return target
+
+
+def story_text(story_id: str, body: str, *, title: str = "Een verhaal", date: str = "2019-05-01",
+               neighbourhood: str = "holendrecht-reigersbos", themes: str = "[wonen]",
+               values: str = "[compassie]", consent: str = "true", status: str = "published",
+               author: str = "Samira Bakker", team: str = "Buurtteam Gaasperdam") -> str:
+    """A valid story file; override any field to make it invalid or unpublished."""
+    return (f"---\nid: {story_id}\ntitle: {title}\ndate: {date}\nauthor: {author}\n"
+            f"team: {team}\nneighbourhood: {neighbourhood}\nthemes: {themes}\n"
+            f"values: {values}\nconsent: {consent}\nstatus: {status}\n---\n\n{body}\n")
+
+
+def mkdocs_build(project: Path, site: Path, *, strict: bool = False,
+                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """A real ``mkdocs build`` in a subprocess, as a user runs it."""
+    args = [sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir", str(site)]
+    if strict:
+        args.append("--strict")
+    return subprocess.run(args, cwd=project, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=900)
+
+
+def site_text(site: Path) -> dict[Path, str]:
+    """Every text file of a built site (HTML, JSON, CSV, XML, JS, search index …)."""
+    texts = {}
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".json", ".csv", ".xml", ".js", ".txt",
+                                              ".css", ".svg"}:
+            texts[path] = path.read_text(encoding="utf-8", errors="replace")
+    return texts
+
+
+def require_chromium() -> None:
+    """Browser tests need Debian's Chromium; in CI its absence is a failure, not a skip."""
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} ontbreekt: `make test` installeert het (apt-get install chromium)")
+    pytest.skip(f"{CHROMIUM} not installed")

@@ -1,0 +1,84 @@
+"""The built demo site in headless Chromium: search, phone layout, accessibility, no
+third-party requests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, require_chromium
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def test_search_a_dutch_word_and_land_on_a_story(browser, served_demo: str) -> None:
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(served_demo + "/")
+    page.get_by_role("textbox", name="Zoeken").first.click()
+    page.keyboard.type("schuldhulpverlening")
+    result = page.locator(".md-search-result__item a[href*='/verhalen/']").first
+    result.wait_for(timeout=15000)
+    result.click()
+    page.wait_for_url("**/verhalen/*/**")
+    assert "/verhalen/" in page.url
+    assert page.get_by_role("heading", name="Citeer dit verhaal").is_visible()
+    hosts = {urlparse(url).hostname for url in requests if not url.startswith("data:")}
+    assert hosts == {"127.0.0.1"}, hosts
+    page.close()
+
+
+def test_phone_layout_has_no_horizontal_scroll(browser, served_demo: str) -> None:
+    page = browser.new_page(viewport={"width": 375, "height": 800}, device_scale_factor=2,
+                            is_mobile=True, has_touch=True)
+    for path in ("/", "/wijken/holendrecht-reigersbos/", "/verhalen/"):
+        page.goto(served_demo + path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, (path, overflow)
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/jaarverslag/", "/wijken/holendrecht-reigersbos/",
+                                  "/themas/schulden/", "/methode/", "/wat-valt-op/"])
+def test_pages_have_no_wcag_aa_violations(browser, served_demo: str, path: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page()
+    page.goto(served_demo + path)
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]})
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3])
+                  for v in results.response["violations"]]
+    assert violations == [], violations
+    page.close()
+
+
+def test_story_page_passes_axe(browser, served_demo: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page()
+    page.goto(served_demo + "/verhalen/")
+    first_story = page.locator("article a[href*='/verhalen/'], article a[href^='../verhalen/'], "
+                               "article a[href^='zo-'], article a[href*='-20']").first
+    first_story.click()
+    page.wait_for_load_state()
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    assert results.response["violations"] == [], [v["id"] for v in
+                                                  results.response["violations"]]
+    page.close()

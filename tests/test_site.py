@@ -1,0 +1,187 @@
+"""The demo corpus built with a real `mkdocs build`: what a resident and a director see."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.checks import check_corpus
+from generator.figures.store import format_value, load_figures
+from generator.taxonomy import Taxonomy
+from tests.helpers import ROOT, make_project, mkdocs_build, site_text, story_text
+
+TAXONOMY = Taxonomy.load(ROOT / "taxonomy")
+CORPUS = check_corpus([ROOT / "stories"], TAXONOMY)
+PUBLIC = [s for s in CORPUS.stories if s.is_public]
+WITHHELD = [s for s in CORPUS.stories if not s.is_public]
+
+
+def read(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def main_content(html: str) -> str:
+    match = re.search(r'<article class="md-content__inner.*?</article>', html, re.S)
+    assert match, "page has no article"
+    return match.group(0)
+
+
+def test_demo_corpus_is_valid_and_big_enough() -> None:
+    assert CORPUS.errors == [], [p.format() for p in CORPUS.errors]
+    assert len(PUBLIC) >= 60
+    assert len({s.neighbourhood for s in PUBLIC}) >= 6
+    assert {k for s in PUBLIC for k in s.themes} == set(TAXONOMY.themes)
+    assert {k for s in PUBLIC for k in s.values} == set(TAXONOMY.values)
+    assert WITHHELD, "the demo corpus shows the gate with drafts and stories without consent"
+    for story in PUBLIC:
+        words = len(story.body.split())
+        assert 180 <= words <= 450, (story.path, words)
+
+
+def test_every_public_story_has_a_permalink_with_a_cite_block(demo_site: Path) -> None:
+    for story in PUBLIC:
+        html = read(demo_site, f"verhalen/{story.id}")
+        assert "Citeer dit verhaal" in html
+        assert f"Rijke Verantwoording, verhaal {story.id}" in html
+        assert f"https://rijkeverantwoording.amsterdam.example/verhalen/{story.id}/" in html
+        assert story.team in html
+
+
+def test_story_nav_holds_overview_pages_only(demo_site: Path) -> None:
+    html = read(demo_site, f"verhalen/{PUBLIC[0].id}")
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>', html, re.S)
+    assert nav
+    linked_stories = set(re.findall(r'href="[^"]*verhalen/([a-z]+-\d{4}-\d+)/"', nav.group(0)))
+    assert linked_stories == set()
+    assert "Jaarverslagen" in nav.group(0) and "Wijken" in nav.group(0)
+
+
+def test_neighbourhood_page_shows_its_cbs_figures_and_stories(demo_site: Path) -> None:
+    figures = load_figures(ROOT / "figures", TAXONOMY.indicators)
+    latest_year = max(s.year for s in PUBLIC)
+    hood_key = "holendrecht-reigersbos"
+    hood = TAXONOMY.neighbourhoods[hood_key]
+    html = main_content(read(demo_site, f"wijken/{hood_key}"))
+    inhabitants = figures.latest(hood.code, "inwoners", latest_year)
+    assert inhabitants is not None and inhabitants.value
+    assert format_value(inhabitants.value, TAXONOMY.indicators["inwoners"]) in html
+    assert "Bron: CBS" in html
+    ids = [s.id for s in PUBLIC if s.neighbourhood == hood_key]
+    assert ids, "the demo corpus has stories in Holendrecht/Reigersbos"
+    for story_id in ids:
+        assert f"verhalen/{story_id}/" in html
+
+
+def test_missing_figures_say_geen_gegevens_not_zero(demo_site: Path) -> None:
+    figures = load_figures(ROOT / "figures", TAXONOMY.indicators)
+    year = max(s.year for s in PUBLIC)
+    for hood in TAXONOMY.neighbourhoods.values():
+        figure = figures.latest(hood.code, "laag_inkomen_pct", year)
+        if figure is not None and figure.value is None:
+            html = main_content(read(demo_site, f"wijken/{hood.key}"))
+            row = re.search(r"<tr>\s*<td>[^<]*laag inkomen.*?</tr>", html, re.S | re.I)
+            assert row and "geen gegevens" in row.group(0), hood.key
+            return
+    pytest.fail("expected at least one wijk without a low-income figure in the CBS data")
+
+
+def test_annual_report_has_figures_beside_stories_and_counts(demo_site: Path) -> None:
+    year = max(s.year for s in PUBLIC)
+    html = main_content(read(demo_site, f"jaarverslag/{year}"))
+    this_year = [s for s in PUBLIC if s.year == year]
+    assert f"<strong>{len(this_year)} verhalen</strong>" in html
+    assert "Bron: CBS" in html
+    assert "<svg" in html and "<desc" in html, "chart with a text alternative"
+    for story in this_year:
+        assert f"verhalen/{story.id}/" in html
+
+
+def test_theme_and_value_pages_list_their_stories(demo_site: Path) -> None:
+    for kind, folder in (("themes", "themas"), ("values", "waarden")):
+        for key in getattr(TAXONOMY, kind):
+            html = main_content(read(demo_site, f"{folder}/{key}"))
+            for story in PUBLIC:
+                if key in getattr(story, kind):
+                    assert f"verhalen/{story.id}/" in html, (key, story.id)
+
+
+def test_gate_nothing_unpublished_reaches_any_file(demo_site: Path) -> None:
+    texts = site_text(demo_site)
+    assert any(p.name == "search_index.json" for p in texts)
+    for story in WITHHELD:
+        sentences = sorted(re.split(r"(?<=[.!?])\s+", story.body), key=len)
+        distinctive = sentences[-1][:80]
+        for path, text in texts.items():
+            assert distinctive not in text, (story.id, path)
+            assert story.id not in text, (story.id, path)
+        assert not (demo_site / "verhalen" / story.id).exists()
+
+
+def test_downloads_list_exactly_the_published_stories(demo_site: Path) -> None:
+    data = json.loads((demo_site / "data" / "verhalen.json").read_text(encoding="utf-8"))
+    ids = sorted(record["id"] for record in data["stories"])
+    assert ids == sorted(s.id for s in PUBLIC)
+    record = next(r for r in data["stories"] if r["id"] == PUBLIC[0].id)
+    assert record["neighbourhood"] == PUBLIC[0].neighbourhood
+    assert record["themes"] == PUBLIC[0].themes and record["values"] == PUBLIC[0].values
+    assert record["team"] == PUBLIC[0].team and record["date"] == PUBLIC[0].date.isoformat()
+    rows = list(csv.DictReader(io.StringIO(
+        (demo_site / "data" / "verhalen.csv").read_text(encoding="utf-8"))))
+    assert sorted(r["id"] for r in rows) == ids
+    assert {"id", "title", "date", "neighbourhood", "team", "themes", "values"} <= set(rows[0])
+    sitemap = (demo_site / "sitemap.xml").read_text(encoding="utf-8")
+    for story in WITHHELD:
+        assert story.id not in sitemap
+
+
+def test_no_third_party_requests_in_html(demo_site: Path) -> None:
+    for path, text in site_text(demo_site).items():
+        if path.suffix != ".html":
+            continue
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, path
+        for match in re.finditer(r'<(?:script|link|img|iframe|source)\b[^>]*?(?:src|href)="('
+                                 r'https?:)?//[^"]*"', text):
+            assert "rel=\"canonical\"" in match.group(0) or "alternate" in match.group(0), (
+                path, match.group(0))
+
+
+@pytest.fixture(scope="module")
+def rough_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small project with hostile HTML and one broken story next to a good one."""
+    hostile = ("Dit verhaal bevat code.\n\n<script>alert('xss')</script>\n\n"
+               "<p onclick=\"steal()\">Klik</p> <img src=x onerror=\"steal()\">\n\n"
+               "[gevaarlijke link](javascript:alert(1)) en <a href=\"javascript:steal()\">nog "
+               "een</a>.\n\nGewone tekst over wonen en een woning.")
+    return make_project(tmp_path_factory.mktemp("rough"), {
+        "2019/zo-2019-001.md": story_text("zo-2019-001", hostile, title="Veilige tekst"),
+        "2019/zo-2019-002.md": story_text("zo-2019-002", "Kapot verhaal.",
+                                          date="2019-02-30"),
+        "2019/zo-2019-003.md": story_text("zo-2019-003", "Een goed verhaal over werk.",
+                                          title="Goed verhaal", themes="[werk]"),
+    })
+
+
+def test_raw_html_is_sanitised_and_a_bad_story_is_skipped(rough_project: Path) -> None:
+    site = rough_project / "site"
+    result = mkdocs_build(rough_project, site)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert re.search(r"WARNING\s+-\s+\S*zo-2019-002\.md:4: datum '2019-02-30' bestaat niet",
+                     result.stderr), result.stderr[-3000:]
+    html = read(site, "verhalen/zo-2019-001")
+    story = re.search(r'<div class="rv-story">.*?</div>', html, re.S).group(0)
+    assert "<script" not in story and "onclick" not in story and "onerror" not in story
+    assert "javascript:" not in story
+    assert "Gewone tekst over wonen" in story
+    assert (site / "verhalen" / "zo-2019-003" / "index.html").exists()
+    assert not (site / "verhalen" / "zo-2019-002").exists()
+
+
+def test_strict_build_fails_on_an_invalid_story(rough_project: Path) -> None:
+    result = mkdocs_build(rough_project, rough_project / "site-strict", strict=True)
+    assert result.returncode != 0
+    assert "zo-2019-002.md:4" in result.stderr
