@@ -47,13 +47,20 @@ class SourceFile:
 
 def read_source(path: Path) -> SourceFile:
     """Read one story file; problems are collected on the result."""
-    source = SourceFile(path=Path(path))
-    where = str(path)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        source.problems.append(Problem(where, 1, f"bestand niet te lezen: {exc.strerror}"))
+        source = SourceFile(path=Path(path))
+        source.problems.append(Problem(str(path), 1, f"bestand niet te lezen: {exc.strerror}"))
         return source
+    return parse_source(path, data)
+
+
+def parse_source(path: Path, data: bytes) -> SourceFile:
+    """Split the bytes of a story file (read from disk or about to be written by the web form)
+    into front-matter and body, so the form checks its output with the same rules."""
+    source = SourceFile(path=Path(path))
+    where = str(path)
     if not data.strip():
         source.problems.append(
             Problem(where, 1, "leeg bestand. Begin met '---', de velden (id, title, …), '---' "

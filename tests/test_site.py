@@ -101,6 +101,17 @@ def test_annual_report_has_figures_beside_stories_and_counts(demo_site: Path) ->
         assert f"verhalen/{story.id}/" in html
 
 
+def test_report_of_a_year_without_figures_uses_the_latest_earlier_year(demo_site: Path) -> None:
+    figures = load_figures(ROOT / "figures", TAXONOMY.indicators)
+    assert 2018 not in figures.years(), "CBS figures ship for 2017 and 2019 only"
+    html = main_content(read(demo_site, "jaarverslag/2018"))
+    assert "Cijfers uit 2017" in html
+    hood = TAXONOMY.neighbourhoods["holendrecht-reigersbos"]
+    inhabitants_2017 = figures.latest(hood.code, "inwoners", 2018)
+    assert inhabitants_2017 is not None and inhabitants_2017.year == 2017
+    assert format_value(inhabitants_2017.value, TAXONOMY.indicators["inwoners"]) in html
+
+
 def test_theme_and_value_pages_list_their_stories(demo_site: Path) -> None:
     for kind, folder in (("themes", "themas"), ("values", "waarden")):
         for key in getattr(TAXONOMY, kind):

@@ -75,6 +75,8 @@ class CorpusFeatures:
         self.sentence_counts = sent[:, columns].tocsr()
         self.sentence_doc = doc_of
         self.sentence_span = spans
+        self.sentence_start = np.searchsorted(doc_of, np.arange(n_docs + 1)).astype(np.int64)
+        self._sentence_X: sp.csr_matrix | None = None
         self.tfidf = TfidfTransformer(sublinear_tf=True)
         if self.terms:
             self.X = self.tfidf.fit_transform(self.counts).astype(np.float32).tocsr()
@@ -84,9 +86,19 @@ class CorpusFeatures:
             self.idf = np.zeros(0, dtype=np.float32)
         return self
 
-    def sentences_of(self, doc: int) -> np.ndarray:
-        """Row numbers of the sentences of one story."""
-        return np.flatnonzero(self.sentence_doc == doc)
+    def sentences_of(self, doc: int) -> range:
+        """Row numbers of the sentences of one story (sentences are stored story by story)."""
+        return range(int(self.sentence_start[doc]), int(self.sentence_start[doc + 1]))
+
+    def sentence_tfidf(self) -> sp.csr_matrix:
+        """Sentences in the stories' TF-IDF space (same sublinear TF and IDF, L2-normalised):
+        what the explanations and quotes compare with a label's or a cluster's terms."""
+        if self._sentence_X is None:
+            counts = self.sentence_counts.copy().astype(np.float32)
+            counts.data = 1.0 + np.log(counts.data)
+            weighted = counts @ sp.diags(self.idf) if self.terms else counts
+            self._sentence_X = normalize(sp.csr_matrix(weighted, dtype=np.float32))
+        return self._sentence_X
 
 
 def seed_terms(label: LabelTerm, extractor: TermExtractor, processor: DutchProcessor

@@ -172,6 +172,11 @@ class SiteStructure:
         store = self.data.figures
         return sorted(store.years()) if store is not None else []
 
+    def figure_year(self, year: int) -> int | None:
+        """The newest figures year at or before ``year``: what a report table mostly shows."""
+        earlier = [y for y in self.figure_years() if y <= year]
+        return earlier[-1] if earlier else None
+
     def clusters(self) -> list[Any]:
         analysis = self.data.analysis
         return list(analysis.clusters) if analysis is not None else []
