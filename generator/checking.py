@@ -51,7 +51,8 @@ def privacy_findings(deidentifier, result: CheckResult) -> list[Problem]:
             for finding in deidentifier.findings(text):
                 problems.append(Problem(
                     story.path, first_line + finding.line - 1,
-                    f"mogelijk persoonsgegeven ({finding.kind}): {finding.text} — haal het weg "
+                    f"mogelijk persoonsgegeven ({finding.kind}): {finding.preview} — haal het "
+                    "weg "
                     "of maak het algemeen.", "warning", "privacy"))
     return problems
 

@@ -23,7 +23,13 @@ class _StoryYamlLoader(yaml.SafeLoader):
     from the checks instead of a crash inside PyYAML."""
 
 
-_StoryYamlLoader.yaml_implicit_resolvers = {
+class _FastStoryYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same rules on libyaml (~15x faster: the web form parses on every submission).
+    Only valid YAML is taken from it; errors are reported by the pure-Python loader, so the
+    messages stay the same everywhere."""
+
+
+_StoryYamlLoader.yaml_implicit_resolvers = _FastStoryYamlLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -107,8 +113,7 @@ def _is_boundary(line: str) -> bool:
 def _parse_front_matter(source: SourceFile, fm_text: str, first_line: int) -> None:
     where = str(source.path)
     try:
-        node = yaml.compose(fm_text, Loader=_StoryYamlLoader)
-        meta = yaml.load(fm_text, Loader=_StoryYamlLoader)
+        node, meta = _load_yaml(fm_text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
@@ -134,3 +139,13 @@ def _parse_front_matter(source: SourceFile, fm_text: str, first_line: int) -> No
     for key_node, _value_node in node.value:
         source.lines.setdefault(str(key_node.value), first_line + key_node.start_mark.line)
     source.meta = {str(k): v for k, v in meta.items()}
+
+
+def _load_yaml(text: str) -> tuple[object, object]:
+    """The node tree (for line numbers) and the data; libyaml first, PyYAML for the errors."""
+    try:
+        return (yaml.compose(text, Loader=_FastStoryYamlLoader),
+                yaml.load(text, Loader=_FastStoryYamlLoader))
+    except yaml.YAMLError:
+        return (yaml.compose(text, Loader=_StoryYamlLoader),
+                yaml.load(text, Loader=_StoryYamlLoader))

@@ -108,6 +108,11 @@ def keep_phrases(taxonomy: Taxonomy, stories: list[Story]) -> list[str]:
         s.team for s in stories)})
 
 
+def story_fields(story: Story) -> dict[str, str]:
+    """The text fields that are published, de-identified together (one person, one name)."""
+    return {"title": story.title, "summary": story.summary or "", "body": story.body}
+
+
 def deidentify(stories: list[Story], taxonomy: Taxonomy, cache: Path | None,
                all_stories: list[Story]) -> tuple[list[PublicStory], set[str]]:
     """De-identify every public story (fail closed) and collect the personal data found in
@@ -120,15 +125,15 @@ def deidentify(stories: list[Story], taxonomy: Taxonomy, cache: Path | None,
     try:
         deidentifier = Deidentifier(keep=keep_phrases(taxonomy, all_stories),
                                     cache_dir=cache / "privacy" if cache else None)
+        sources = [story_fields(s) for s in all_stories]
+        deidentifier.analyse_many(sources)  # one pass (parallel when large, cached)
         public: list[PublicStory] = []
         for story in stories:
-            fields = deidentifier.deidentify_fields(
-                {"title": story.title, "summary": story.summary or "", "body": story.body})
+            fields = deidentifier.deidentify_fields(story_fields(story))
             public.append(PublicStory(story=story, title=fields["title"],
                                       summary=fields["summary"], body=fields["body"],
                                       body_html=render_body(fields["body"])))
-        needles = collect_needles(
-            deidentifier, [s.text_for_analysis() for s in all_stories])
+        needles = collect_needles(deidentifier, sources)
     except DeidentificationUnavailable as exc:
         raise PublicationError(f"de-identificatie kon niet draaien: {exc}. Er wordt niets "
                                "gepubliceerd.") from exc
@@ -138,7 +143,7 @@ def deidentify(stories: list[Story], taxonomy: Taxonomy, cache: Path | None,
 def analyse(stories: list[PublicStory], taxonomy: Taxonomy, cache: Path | None,
             random_state: int = 0) -> Any:
     """Themes, values and clusters for the public stories (see :mod:`generator.nlp`)."""
-    from generator.nlp import Document, load_label_terms
+    from generator.nlp import Document, load_domain_stopwords, load_label_terms
     from generator.nlp import analyse as run_analysis
 
     documents = [
@@ -150,7 +155,8 @@ def analyse(stories: list[PublicStory], taxonomy: Taxonomy, cache: Path | None,
     themes = load_label_terms(taxonomy.directory, "themes")
     values = load_label_terms(taxonomy.directory, "values")
     return run_analysis(documents, themes, values,
-                        cache_dir=cache / "nlp" if cache else None, random_state=random_state)
+                        cache_dir=cache / "nlp" if cache else None, random_state=random_state,
+                        stopwords=load_domain_stopwords(taxonomy.directory))
 
 
 def load_figures(paths: PipelinePaths, taxonomy: Taxonomy) -> Any:
@@ -188,7 +194,7 @@ def prepare(paths: PipelinePaths, *, nlp: bool = True, random_state: int = 0,
 
 def evaluate_labels(data: SiteData, cache: Path | None, random_state: int = 0) -> tuple[Any, str]:
     """Cross-validated quality of the labels, for the method page (see ``rijk evaluate``)."""
-    from generator.nlp import Document, evaluate, load_label_terms
+    from generator.nlp import Document, evaluate, load_domain_stopwords, load_label_terms
 
     documents = [
         Document(id=s.id, text=s.analysis_text(), declared_themes=tuple(s.story.themes),
@@ -199,7 +205,8 @@ def evaluate_labels(data: SiteData, cache: Path | None, random_state: int = 0) -
     themes = load_label_terms(data.taxonomy.directory, "themes")
     values = load_label_terms(data.taxonomy.directory, "values")
     evaluation = evaluate(documents, themes, values, cache_dir=cache / "nlp" if cache else None,
-                          random_state=random_state)
+                          random_state=random_state,
+                          stopwords=load_domain_stopwords(data.taxonomy.directory))
     return evaluation, evaluation_markdown(evaluation)
 
 

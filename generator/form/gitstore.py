@@ -318,7 +318,8 @@ class GitStore:
     def _check_repository(self) -> tuple[str | None, str, set[str]]:
         """HEAD, the branch ref and the paths under the area with uncommitted changes."""
         for marker, what in (("MERGE_HEAD", "een merge"), ("rebase-merge", "een rebase"),
-                             ("rebase-apply", "een rebase"), ("CHERRY_PICK_HEAD", "een cherry-pick"),
+                             ("rebase-apply", "een rebase"),
+                             ("CHERRY_PICK_HEAD", "een cherry-pick"),
                              ("REVERT_HEAD", "een revert")):
             if (self.git_dir / marker).exists():
                 raise RepositoryBusy(

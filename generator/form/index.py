@@ -61,28 +61,24 @@ class StoryIndex:
 
     def __init__(self, stories_dir: Path) -> None:
         self.stories_dir = Path(stories_dir)
-        self._entries: dict[Path, tuple[tuple[int, int], StoryEntry]] = {}
+        self._entries: dict[str, tuple[tuple[int, int], StoryEntry]] = {}
         self._lock = threading.Lock()
 
     def refresh(self) -> list[StoryEntry]:
         """Bring the cache up to date with the disk and return every entry, by path."""
         root = self.stories_dir.resolve()
-        seen: dict[Path, tuple[tuple[int, int], StoryEntry]] = {}
+        seen: dict[str, tuple[tuple[int, int], StoryEntry]] = {}
         with self._lock:
-            for path in _story_paths(root):
-                try:
-                    stat = path.stat()
-                except OSError:
-                    continue
-                stamp = (stat.st_mtime_ns, stat.st_size)
-                cached = self._entries.get(path)
+            for name, stamp in _scan(str(root)).items():
+                cached = self._entries.get(name)
                 if cached and cached[0] == stamp:
-                    seen[path] = cached
+                    seen[name] = cached
                     continue
+                path = Path(name)
                 source = read_source(path)
                 entry = StoryEntry(path=path, relpath=path.relative_to(root).as_posix(),
                                    meta=dict(source.meta), readable=source.readable)
-                seen[path] = (stamp, entry)
+                seen[name] = (stamp, entry)
             self._entries = seen
             return [entry for _stamp, entry in sorted(seen.values(), key=lambda e: e[1].relpath)]
 
@@ -97,16 +93,26 @@ class StoryIndex:
         return matches[0] if len(matches) == 1 else None
 
 
-def _story_paths(root: Path) -> list[Path]:
-    """``*.md`` files under ``root``, not following symlinks and skipping hidden temp files."""
-    found: list[Path] = []
-    if not root.is_dir():
-        return found
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if name.endswith(".md") and not name.startswith("."):
-                path = Path(folder) / name
-                if not path.is_symlink():
-                    found.append(path)
+def _scan(root: str) -> dict[str, tuple[int, int]]:
+    """``*.md`` files under ``root`` with (mtime, size): no symlinks, no hidden files or
+    folders (the writer's temporary files start with a dot). One ``stat`` per file, done
+    by ``scandir``: this runs for every submission, so it must stay cheap."""
+    found: dict[str, tuple[int, int]] = {}
+    folders = [root]
+    while folders:
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=False):
+                    stat = entry.stat(follow_symlinks=False)
+                    found[entry.path] = (stat.st_mtime_ns, stat.st_size)
+            except OSError:
+                continue
     return found

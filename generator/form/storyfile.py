@@ -40,13 +40,15 @@ def dump_field(key: str, value: Any) -> str:
     if isinstance(value, bool):
         return f"{key}: {'true' if value else 'false'}\n"
     if isinstance(value, list | tuple):
-        items = yaml.safe_dump([str(v) for v in value], default_flow_style=True,
-                               allow_unicode=True, width=2**31 - 1).strip()
-        return f"{key}: {items}\n"
+        items = [str(v) for v in value]
+        flow = yaml.dump(items, Dumper=_dumper(items), default_flow_style=True,
+                         allow_unicode=True, width=2**31 - 1).strip()
+        return f"{key}: {flow}\n"
     text = str(value)
     if "\n" in text or "\r" in text:
         return f"{key}: {_double_quoted(text)}\n"
-    line = yaml.safe_dump({key: text}, allow_unicode=True, width=2**31 - 1, sort_keys=False)
+    line = yaml.dump({key: text}, Dumper=_dumper([text]), allow_unicode=True, width=2**31 - 1,
+                     sort_keys=False)
     if line.count("\n") != 1:  # PyYAML wrapped or added a document end: be explicit instead
         return f"{key}: {_double_quoted(text)}\n"
     return line
@@ -86,6 +88,13 @@ def set_fields(text: str, updates: dict[str, Any]) -> str:
     if head and not head[-1].endswith("\n"):
         head[-1] += "\n"
     return lines[0] + "".join(head) + "".join(rest)
+
+
+def _dumper(texts: list[str]) -> type:
+    """libyaml's dumper (fast: a submission writes a dozen fields) unless a text has characters
+    outside the BMP, which libyaml escapes as ``\\U…``: PyYAML writes those readably."""
+    fast = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return fast if all(max(map(ord, t), default=0) < 0x10000 for t in texts) else yaml.SafeDumper
 
 
 def _key_pattern(key: str) -> re.Pattern[str]:

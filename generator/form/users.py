@@ -6,6 +6,7 @@ The file (default ``.rijk/users.yml``) holds argon2 hashes only, is written atom
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -53,7 +54,7 @@ class User:
 
     @property
     def git_identity(self) -> str:
-        """``Name <email>`` for git; the checks below keep both free of ``<``, ``>`` and newlines."""
+        """``Name <email>`` for git; the checks below keep both free of ``<``, ``>``, newlines."""
         return f"{self.name} <{self.email}>"
 
 
@@ -89,10 +90,8 @@ class UserStore:
         response time does not tell which usernames exist."""
         user = self.get(username.strip().lower())
         if user is None:
-            try:
+            with contextlib.suppress(VerificationError):
                 self.hasher.verify(self._dummy_hash(), password)
-            except VerificationError:
-                pass
             return None
         try:
             self.hasher.verify(user.password, password)

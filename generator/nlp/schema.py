@@ -75,3 +75,6 @@ class Analysis:
     clusters: list[Cluster]
     cluster_of: dict[str, int]
     method: dict[str, Any]
+    stats: dict[str, Any] = field(default_factory=dict)
+    """How much work this run did (texts processed, cache hits, seconds): for logs, tests and
+    ``rijk bench`` only, never for pages, since it differs between a cold and a warm build."""

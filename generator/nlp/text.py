@@ -28,7 +28,7 @@ from pathlib import Path
 import spacy
 import yaml
 
-PIPELINE_VERSION = "rijk-nlp-1"
+PIPELINE_VERSION = "rijk-nlp-2"
 """Bump when the lemma extraction below changes: it is part of every cache key."""
 
 TRAINED_PIPELINES = ("nl_core_news_lg", "nl_core_news_md", "nl_core_news_sm")
@@ -54,7 +54,8 @@ class ProcessedText:
     lemmas: tuple[tuple[str, ...], ...]
 
     def to_json(self) -> dict:
-        return {"spans": [list(s) for s in self.spans], "lemmas": [" ".join(s) for s in self.lemmas]}
+        return {"spans": [list(s) for s in self.spans],
+                "lemmas": [" ".join(s) for s in self.lemmas]}
 
     @classmethod
     def from_json(cls, data: dict) -> ProcessedText:
@@ -138,6 +139,7 @@ class DutchProcessor:
             meta = self._nlp.meta
             self.name = f"{meta['lang']}_{meta['name']}-{meta['version']}"
         self.name = f"{PIPELINE_VERSION}/{self.name}/spacy-{spacy.__version__}"
+        self._abbreviations = frozenset(self._nlp.tokenizer.rules or {})
 
     @property
     def trained(self) -> bool:
@@ -180,13 +182,28 @@ class DutchProcessor:
                 continue
             if "\n\n" in token.whitespace_ + text:
                 close()
+            ends = self._glued_full_stop(doc, i)
+            if ends:
+                text = text[:-1]
             if token.is_alpha or (_WORD.match(text) and len(text) > 1):
                 lower = text.lower()
                 current.append(lemmatize(lower) if lemmatize else token.lemma_.lower() or lower)
+            if ends:
+                close()
+                continue
             if "\n" in token.whitespace_ and i + 1 < len(doc) and doc[i + 1].text in _BLOCK_START:
                 close()
         close()
         return ProcessedText(spans=tuple(spans), lemmas=tuple(lemmas))
+
+    def _glued_full_stop(self, doc, i: int) -> bool:
+        """spaCy keeps the full stop on mixed-case words (``DigiD.``); before a capital that is
+        the end of a sentence, unless the token is a known abbreviation (``mevr.``, ``enz.``)."""
+        text = doc[i].text
+        if len(text) < 3 or not text.endswith(".") or text in self._abbreviations:
+            return False
+        following = doc[i + 1].text if i + 1 < len(doc) else ""
+        return not following or following[:1].isupper() or following[:1] in "\"'“‘"
 
     def lemmatize_phrase(self, phrase: str) -> tuple[str, ...]:
         """The lemmas of a short phrase (a taxonomy example or a stop word), in order."""

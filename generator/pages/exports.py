@@ -78,6 +78,7 @@ def clusters_json(structure: SiteStructure) -> str:
     clusters = [
         {"id": c.id, "label": c.label, "terms": list(c.terms), "members": sorted(c.members),
          "representatives": list(c.representatives),
+         "closest_theme": c.closest_theme, "theme_overlap": c.theme_overlap,
          "quotes": [{"story": sid, "text": text} for sid, text in c.quotes]}
         for c in structure.clusters()
     ]

@@ -1,0 +1,159 @@
+"""``analyse``: themes and values per story with their explanation, and emergent clusters.
+
+The only entry point the pipeline needs. Steps: :mod:`~generator.nlp.corpus` (cached lemmas →
+TF-IDF), one :class:`~generator.nlp.labels.LabelModel` per kind, explanations
+(:mod:`~generator.nlp.explain`), clusters (:mod:`~generator.nlp.clusters`). Documents are sorted
+by id first and every float in the output is rounded, so the same stories give the same result
+whatever order they arrive in.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from generator.nlp.clusters import ClusterModel, ClusterSettings, describe_clusters
+from generator.nlp.corpus import MIN_DF, PreparedCorpus, prepare_corpus
+from generator.nlp.explain import SentenceScorer, top_terms
+from generator.nlp.labels import (
+    THEME_SETTINGS,
+    VALUE_SETTINGS,
+    LabelModel,
+    LabelSettings,
+    declared_matrix,
+)
+from generator.nlp.schema import Analysis, Document, LabelScore, LabelTerm, StoryLabels
+
+log = logging.getLogger("mkdocs.plugins.rijke-verantwoording.nlp")
+
+SETTINGS: dict[str, LabelSettings] = {"themes": THEME_SETTINGS, "values": VALUE_SETTINGS}
+DECIMALS = 3
+
+
+def declared(documents: Sequence[Document], kind: str) -> list[tuple[str, ...]]:
+    return [d.declared_themes if kind == "themes" else d.declared_values for d in documents]
+
+
+def fit_labels(corpus: PreparedCorpus, kind: str, random_state: int = 0) -> LabelModel:
+    """The label model of one kind, trained on every story's declared labels."""
+    keys = [label.key for label in corpus.labels[kind]]
+    Y = declared_matrix(declared(corpus.documents, kind), keys)
+    return LabelModel(corpus.labels[kind], SETTINGS[kind], random_state).fit(
+        corpus.features.X, Y, corpus.seeds[kind])
+
+
+def story_labels(corpus: PreparedCorpus, models: dict[str, LabelModel]) -> dict[str, StoryLabels]:
+    """Every label of every story, scored; terms for labels that are inferred or declared and
+    the best sentence for inferred ones."""
+    out: dict[str, StoryLabels] = {}
+    per_kind: dict[str, tuple[np.ndarray, np.ndarray, SentenceScorer]] = {}
+    for kind, model in models.items():
+        scores = np.round(model.score(corpus.features.X), DECIMALS)
+        per_kind[kind] = (scores, model.infer(scores),
+                          SentenceScorer(corpus.features, model.explain_weights))
+    for i, doc in enumerate(corpus.documents):
+        lists: dict[str, list[LabelScore]] = {}
+        for kind, model in models.items():
+            scores, inferred, sentences = per_kind[kind]
+            chosen = set(declared([doc], kind)[0])
+            items = []
+            for j, key in enumerate(model.keys):
+                is_inferred = bool(inferred[i, j])
+                is_declared = key in chosen
+                terms = top_terms(corpus.features, i, model.explain_weights[j]) if (
+                    is_inferred or is_declared) else []
+                items.append(LabelScore(
+                    key=key, score=float(scores[i, j]), inferred=is_inferred,
+                    declared=is_declared, terms=terms,
+                    sentence=sentences.best(i, j, doc.text) if is_inferred else None))
+            items.sort(key=lambda s: (-s.score, s.key))
+            lists[kind] = items
+        out[doc.id] = StoryLabels(story_id=doc.id, themes=lists["themes"],
+                                  values=lists["values"])
+    return out
+
+
+def analyse(documents: Sequence[Document], themes: Sequence[LabelTerm],
+            values: Sequence[LabelTerm], cache_dir: Path | None = None, random_state: int = 0,
+            *, stopwords: Sequence[str] = ()) -> Analysis:
+    """Scores, inferred labels with explanations, clusters, and a description of the method."""
+    documents = sorted(documents, key=lambda d: d.id)
+    if not documents:
+        return Analysis(labels={}, clusters=[], cluster_of={}, method={}, stats={})
+    corpus = prepare_corpus(documents, themes, values, cache_dir, stopwords)
+    start = time.perf_counter()
+    models = {kind: fit_labels(corpus, kind, random_state) for kind in ("themes", "values")}
+    labels = story_labels(corpus, models)
+    clusterer = ClusterModel(ClusterSettings(), random_state).fit(corpus.features.X)
+    clusters = describe_clusters(clusterer, corpus.features, documents, corpus.labels["themes"],
+                                 corpus.seeds["themes"])
+    cluster_of = {sid: c.id for c in clusters for sid in c.members}
+    stats = {**corpus.stats, "models_seconds": time.perf_counter() - start,
+             "documents": len(documents)}
+    log.info("NLP: %d verhalen, %d opnieuw verwerkt, %d uit de cache", len(documents),
+             corpus.stats["processed"], corpus.stats["cached"])
+    return Analysis(labels=labels, clusters=clusters, cluster_of=cluster_of,
+                    method=describe_method(corpus, models, clusterer, len(stopwords)),
+                    stats=stats)
+
+
+def _count(n: int) -> str:
+    return {1: "één", 2: "twee", 3: "drie"}.get(n, str(n))
+
+
+def _num(value: float, decimals: int = 2) -> str:
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def describe_method(corpus: PreparedCorpus, models: dict[str, LabelModel],
+                    clusterer: ClusterModel, n_stopwords: int) -> dict[str, Any]:
+    """The settings and sizes of this run, in Dutch, for the method page (no timings: the page
+    must be identical between builds)."""
+    processor = corpus.processor
+    if processor.trained:
+        language = f"spaCy, getraind model ({processor.name.split('/')[1]})"
+    else:
+        language = ("spaCy blank('nl') met de lemma-opzoektabellen van spacy-lookups-data "
+                    "(geen download nodig)")
+    method: dict[str, Any] = {
+        "Taalverwerking": language,
+        "Pijplijn (versie)": f"`{processor.name}`",
+        "Woorden": (f"{len(corpus.features.terms)} termen: basisvormen die in minstens {MIN_DF} "
+                    f"verhalen staan, plus alle woorden uit de taxonomie; Nederlandse "
+                    f"stopwoorden en {n_stopwords} eigen stopwoorden (taxonomy/stopwords.yml) "
+                    "tellen niet mee"),
+        "Gewicht per woord": "TF-IDF (sublineair, genormaliseerd per verhaal)",
+    }
+    names = {"themes": "Thema's", "values": "Waarden"}
+    singular = {"themes": "thema", "values": "waarde"}
+    for kind, model in models.items():
+        s = model.settings
+        learned = int((model.weight > 0).sum())
+        method[names[kind]] = (
+            f"score = w × leermodel + (1 − w) × taxonomiewoorden, met w = n / (n + "
+            f"{s.prior_strength:g}) voor n verhalen waarin de auteur het label koos; "
+            f"{learned} van de {len(model.keys)} labels hebben een leermodel; gevonden vanaf "
+            f"score {_num(s.threshold)}"
+            + (f"; elk verhaal krijgt minstens {_count(s.min_inferred)} {singular[kind]}"
+               if s.min_inferred else ""))
+    method["Leermodel"] = ("logistische regressie per label (one-vs-rest, gebalanceerde "
+                           f"klassen, C = {THEME_SETTINGS.C:g})")
+    c = clusterer.settings
+    if clusterer.k_:
+        method["Groepen"] = (
+            f"k-means op {c.components} LSA-dimensies; {clusterer.k_} groepen, gekozen uit "
+            f"{c.k_min}–{max(clusterer.stabilities_)} op stabiliteit "
+            f"({_num(clusterer.stability_)}); silhouette {_num(clusterer.silhouette_)}")
+    else:
+        method["Groepen"] = "te weinig verhalen om groepen te vormen"
+    method["Verhalen"] = (f"{len(corpus.documents)} geanalyseerd; "
+                          f"{sum(1 for d in corpus.documents if d.declared_themes)} met thema's "
+                          f"en {sum(1 for d in corpus.documents if d.declared_values)} met "
+                          "waarden van de auteur")
+    method["Toeval"] = f"vast zaad (random_state = {clusterer.random_state}): elke bouw is gelijk"
+    return method

@@ -1,0 +1,77 @@
+"""From documents to the shared feature space: lemmas (cached), terms, TF-IDF, seed vectors.
+
+Both :func:`generator.nlp.analysis.analyse` and :func:`generator.nlp.evaluation.evaluate` start
+here, so the evaluation measures exactly the features the site uses. Nothing in this step looks
+at declared labels: the vocabulary and IDF are fitted on the whole corpus, as in production.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from generator.nlp.cache import LemmaCache
+from generator.nlp.features import CorpusFeatures, seed_matrix, seed_terms
+from generator.nlp.schema import Document, LabelTerm
+from generator.nlp.text import DutchProcessor, ProcessedText, TermExtractor
+
+MIN_DF = 2
+"""A term must occur in two stories to count (plus every taxonomy term): one-offs are noise."""
+
+
+@functools.lru_cache(maxsize=2)
+def get_processor(prefer_trained: bool = True) -> DutchProcessor:
+    """The spaCy pipeline, loaded once per process (loading costs about a second).
+
+    Only a load cache: the processor is deterministic, so sharing it changes no result.
+    """
+    return DutchProcessor(prefer_trained=prefer_trained)
+
+
+@dataclass
+class PreparedCorpus:
+    """Documents in feature space, with the seed matrix of each kind (labels × terms)."""
+
+    documents: list[Document]
+    processor: DutchProcessor
+    processed: list[ProcessedText]
+    extractor: TermExtractor
+    features: CorpusFeatures
+    labels: dict[str, list[LabelTerm]]
+    seeds: dict[str, np.ndarray]
+    stats: dict[str, float] = field(default_factory=dict)
+
+
+def prepare_corpus(documents: Sequence[Document], themes: Sequence[LabelTerm],
+                   values: Sequence[LabelTerm], cache_dir: Path | None = None,
+                   stopwords: Sequence[str] = (), processor: DutchProcessor | None = None
+                   ) -> PreparedCorpus:
+    """Lemmatise (through the cache), extract terms and build TF-IDF and seed vectors."""
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    processor = processor or get_processor()
+    timings["load_seconds"] = time.perf_counter() - start
+    start = time.perf_counter()
+    cache = LemmaCache(processor, cache_dir)
+    processed = cache.process([d.text for d in documents])
+    timings["text_seconds"] = time.perf_counter() - start
+    start = time.perf_counter()
+    labels = {"themes": list(themes), "values": list(values)}
+    phrases = sorted({p for kind in labels.values() for lab in kind
+                      for p in (lab.label, *lab.examples) if p})
+    extractor = TermExtractor(processor, stopwords=stopwords, phrases=phrases)
+    term_weights = {kind: [seed_terms(lab, extractor, processor) for lab in entries]
+                    for kind, entries in labels.items()}
+    keep = {t for kind in term_weights.values() for weights in kind for t in weights}
+    features = CorpusFeatures(extractor, min_df=MIN_DF).fit(processed, keep=keep)
+    seeds = {kind: seed_matrix(weights, features) for kind, weights in term_weights.items()}
+    timings["features_seconds"] = time.perf_counter() - start
+    stats = {**timings, "processed": cache.processed, "cached": cache.hits}
+    return PreparedCorpus(documents=list(documents), processor=processor, processed=processed,
+                          extractor=extractor, features=features, labels=labels, seeds=seeds,
+                          stats=stats)

@@ -1,0 +1,130 @@
+"""The :class:`Deidentifier`: analyse a story once, then replace, report or collect.
+
+Analysis of one story = deduce's annotations + our social-domain rules, per field, then the
+names found in any field are looked for in every field (a first name introduced in the body
+is also replaced in the title), keep phrases are given back and overlaps merged. Results are
+memoised in the process and cached on disk by content hash.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from generator.privacy import engine
+from generator.privacy.cache import Analysis, AnalysisCache, cache_key
+from generator.privacy.model import Finding, Span
+from generator.privacy.replace import findings as to_findings
+from generator.privacy.replace import replace
+from generator.privacy.resolve import (
+    keep_pattern,
+    mentions,
+    merge,
+    name_words,
+    tidy_deduce_names,
+    without_keep,
+    without_places,
+)
+from generator.privacy.rules import name_spans, regex_spans
+
+PARALLEL_FROM = 400
+"""Fork workers only for this many uncached stories: below it the fork costs more."""
+
+_worker_self: Deidentifier | None = None
+
+
+class Deidentifier:
+    """De-identifies stories; ``keep`` are phrases never redacted (places, teams, authors)."""
+
+    def __init__(self, keep: Sequence[str], cache_dir: Path | None = None) -> None:
+        engine.check_available()
+        self.keep = sorted({k.strip() for k in keep if k and k.strip()})
+        self._keep_re = keep_pattern(self.keep)
+        self._keep_single = {k for k in self.keep if " " not in k}
+        self._cache = AnalysisCache(cache_dir) if cache_dir else None
+        self._memo: dict[str, Analysis] = {}
+
+    # -- public API ---------------------------------------------------------------------
+
+    def deidentify(self, text: str) -> str:
+        return self.deidentify_fields({"text": text})["text"]
+
+    def deidentify_fields(self, fields: Mapping[str, str]) -> dict[str, str]:
+        """Title, summary and body of one story; a name found in one field is replaced in
+        all of them."""
+        analysis = self.analyse(fields)
+        return {name: replace(text, analysis[name]) for name, text in fields.items()}
+
+    def findings(self, text: str) -> list[Finding]:
+        return to_findings(text, self.analyse({"text": text})["text"])
+
+    def analyse(self, fields: Mapping[str, str]) -> Analysis:
+        """The final spans per field (memoised, cached on disk)."""
+        return self.analyse_many([fields])[0]
+
+    def analyse_many(self, stories: Sequence[Mapping[str, str]]) -> list[Analysis]:
+        """Analyse many stories; cache misses run in forked workers when that pays off.
+
+        Each story is analysed independently and results come back in input order, so the
+        outcome is the same with or without workers.
+        """
+        keys = [cache_key(fields, self.keep) for fields in stories]
+        results: dict[str, Analysis] = {}
+        missing: dict[str, Mapping[str, str]] = {}
+        for key, fields in zip(keys, stories, strict=True):
+            found = self._memo.get(key) or (self._cache.get(key) if self._cache else None)
+            if found is not None and set(found) == set(fields):
+                results[key] = found
+            else:
+                missing[key] = fields
+        if missing:
+            computed = self._run(list(missing.values()))
+            for key, analysis in zip(missing, computed, strict=True):
+                results[key] = analysis
+                if self._cache:
+                    self._cache.put(key, analysis)
+        self._memo.update(results)
+        return [results[key] for key in keys]
+
+    # -- work ---------------------------------------------------------------------------
+
+    def _run(self, stories: list[Mapping[str, str]]) -> list[Analysis]:
+        engine.model()  # load (or fail) before forking, so workers share the loaded model
+        workers = min(os.cpu_count() or 1, 8)
+        if (len(stories) < PARALLEL_FROM or workers < 2
+                or "fork" not in multiprocessing.get_all_start_methods()):
+            return [self._analyse_now(fields) for fields in stories]
+        global _worker_self
+        _worker_self = self
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                return pool.map(_analyse_in_worker, stories, chunksize=64)
+        except engine.DeidentificationUnavailable:
+            raise
+        except Exception as exc:
+            raise engine.DeidentificationUnavailable(
+                f"de-identificatie in parallel mislukt: {exc}") from exc
+        finally:
+            _worker_self = None
+
+    def _analyse_now(self, fields: Mapping[str, str]) -> Analysis:
+        raw: dict[str, list[Span]] = {}
+        for name, text in fields.items():
+            spans = tidy_deduce_names(engine.annotate(text), text, self._keep_single)
+            spans += regex_spans(text) + name_spans(text)
+            raw[name] = without_places(spans, text)
+        words: set[str] = set()
+        for name, text in fields.items():
+            words |= name_words(without_keep(raw[name], text, self._keep_re), text)
+        out: Analysis = {}
+        for name, text in fields.items():
+            spans = raw[name] + mentions(words, text)
+            out[name] = merge(without_keep(spans, text, self._keep_re), text)
+        return out
+
+
+def _analyse_in_worker(fields: Mapping[str, str]) -> Analysis:
+    assert _worker_self is not None
+    return _worker_self._analyse_now(fields)

@@ -1,0 +1,187 @@
+"""deduce, loaded once per process and mapped to our Dutch kinds.
+
+Why a module-level singleton: ``deduce.Deduce()`` unpickles ~80 MB of lookup tries (about
+6 s), and the very first load on a machine builds them (about a minute). Every
+:class:`~generator.privacy.Deidentifier` in a process (the build, ``rijk check``, tests) shares
+the one loaded model. The built tries are cached per user and deduce version under
+``~/.cache/rijk/deduce/`` (or ``$RIJK_DEDUCE_CACHE``), not per build, so a machine pays the
+minute once; a file lock keeps parallel processes from building it twice or reading a half
+written cache.
+
+Fail closed: any problem loading or running deduce raises
+:class:`DeidentificationUnavailable`; callers publish nothing. ``RIJK_DEDUCE_FAIL=1`` injects
+that failure for tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from generator.privacy.model import Span
+
+FAIL_ENV = "RIJK_DEDUCE_FAIL"
+CACHE_ENV = "RIJK_DEDUCE_CACHE"
+
+# deduce's own processors we do not need: we replace text ourselves, and we have no
+# patient metadata for its patient-name annotator.
+DISABLED = {"redactor", "patient_name"}
+
+_lock = threading.Lock()
+_model: Any = None
+
+
+class DeidentificationUnavailable(RuntimeError):
+    """deduce cannot be loaded or run; nothing may be published."""
+
+
+def check_available() -> None:
+    """Cheap check at construction time, so a fault shows before any work is done."""
+    if os.environ.get(FAIL_ENV, "") not in ("", "0"):
+        raise DeidentificationUnavailable(
+            f"deduce is uitgeschakeld ({FAIL_ENV}={os.environ[FAIL_ENV]})")
+
+
+def deduce_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("deduce")
+    except Exception:  # pragma: no cover - deduce missing
+        return "missing"
+
+
+def cache_path() -> Path:
+    """Where the built lookup structures live: once per user and deduce version."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "rijk" / "deduce" / deduce_version()
+
+
+def model() -> Any:
+    """The process-wide deduce model (loaded on first use)."""
+    global _model
+    check_available()
+    if _model is not None:
+        return _model
+    with _lock:
+        if _model is None:
+            _model = _load()
+    return _model
+
+
+def _load() -> Any:
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        import deduce
+    except Exception as exc:
+        raise DeidentificationUnavailable(f"deduce kan niet geladen worden: {exc}") from exc
+    finally:
+        # deduce calls logging.basicConfig(stream=sys.stdout, level=DEBUG) on import, which
+        # would pour debug logs into stdout (and into `rijk deidentify` output): undo it.
+        for handler in root.handlers[:]:
+            if handler not in handlers:
+                root.removeHandler(handler)
+        root.setLevel(level)
+    path = cache_path()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with _file_lock(path / ".lock"):
+            return deduce.Deduce(cache_path=path)
+    except Exception as exc:
+        raise DeidentificationUnavailable(f"deduce kan niet geladen worden: {exc}") from exc
+
+
+class _file_lock:
+    """An exclusive ``flock`` so parallel processes build deduce's cache only once."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.handle: Any = None
+
+    def __enter__(self) -> None:
+        import fcntl
+
+        self.handle = open(self.path, "a")
+        fcntl.flock(self.handle, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        import fcntl
+
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+DATE_CONTEXT = re.compile(r"(geboren|geb\.|geboortedatum|verjaardag|jarig)\W+(\w+\W+){0,3}$",
+                          re.I)
+SENTENCE_BREAK = re.compile(
+    r"(?<!\b[Mm]w)(?<!\b[Dd]hr)(?<!\b[Mm]evr)(?<!\b[Mm]ej)(?<!\b[Ff]am)(?<!\b[Dd]r)"
+    r"(?<!\b[Mm]r)[.!?:;]\s+|\n")
+
+
+def annotate(text: str) -> list[Span]:
+    """deduce's annotations of ``text`` as spans of our kinds (places are left to the caller).
+
+    Tag mapping: persoon/patient → naam; locatie with a digit → adres or postcode; a bare
+    locatie is a town or neighbourhood, which is not personal data and must stay readable: it
+    comes back as "plaats", which only stops the name rules from calling it a person;
+    ziekenhuis/zorginstelling are organisations, not persons, and stay;
+    datum → geboortedatum when "geboren" is close before it, else datum (still
+    redacted: a full date with a year narrows a person down); unknown tags → persoonsgegeven.
+    """
+    if not text.strip():
+        return []
+    try:
+        doc = model().deidentify(text, disabled=DISABLED)
+        annotations = list(doc.annotations)
+    except DeidentificationUnavailable:
+        raise
+    except Exception as exc:
+        raise DeidentificationUnavailable(f"deduce faalde op een tekst: {exc}") from exc
+    spans: list[Span] = []
+    for ann in annotations:
+        kind = _kind(ann.tag, ann.text, text[:ann.start_char])
+        if kind is None:
+            continue
+        if kind == "naam":
+            spans.extend(_split_sentences(ann.start_char, ann.end_char, text))
+        else:
+            spans.append(Span(ann.start_char, ann.end_char, kind))
+    return spans
+
+
+def _kind(tag: str, found: str, before: str) -> str | None:
+    tag = tag.lower()
+    if "persoon" in tag or "patient" in tag:
+        return "naam"
+    if "locatie" in tag:
+        if not any(ch.isdigit() for ch in found):
+            return "plaats"  # a veto for the name rules, never redacted (see resolve)
+        if re.fullmatch(r"\d{4}\s?[A-Za-z]{2}", found.strip()):
+            return "postcode"
+        return "adres"
+    if tag in ("ziekenhuis", "zorginstelling", "instelling", "pseudo_name"):
+        return None
+    if tag == "datum":
+        return "geboortedatum" if DATE_CONTEXT.search(before[-60:]) else "datum"
+    return {"leeftijd": "leeftijd", "bsn": "bsn", "id": "nummer",
+            "telefoonnummer": "telefoonnummer", "emailadres": "e-mailadres",
+            "url": "website"}.get(tag, "persoonsgegeven")
+
+
+def _split_sentences(start: int, end: int, text: str) -> list[Span]:
+    """deduce sometimes joins names across a full stop ("Wilhelmus. Meneer Kaya"): split."""
+    spans, cursor = [], start
+    for brk in SENTENCE_BREAK.finditer(text, start, end):
+        if brk.start() > cursor:
+            spans.append(Span(cursor, brk.start(), "naam"))
+        cursor = brk.end()
+    if end > cursor:
+        spans.append(Span(cursor, end, "naam"))
+    return spans

@@ -1,0 +1,199 @@
+"""From raw annotations to the final spans: tidy deduce's names, spread a name to its later
+mentions, leave keep phrases readable and merge overlaps.
+
+Order matters and is fail-closed: everything that might be a person is collected first, and
+only spans that fall entirely inside a keep phrase (a taxonomy place, team, organisation or
+the professional author) are given back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from generator.privacy.model import PRIORITY, Span
+from generator.privacy.rules import TOKEN, Tokens, name_like
+from generator.privacy.words import (
+    NOT_NAMES,
+    PARTICLES,
+    STRONG_TITLES,
+    TITLES,
+    extra_first_names,
+    ordinary_words,
+)
+
+LEADING_TITLE = re.compile(
+    r"^(?:(?:de\s+heer|mevrouw|meneer|mijnheer|mevr\.?|mw\.?|dhr\.?|mej\.?|juffrouw|dr\.?|"
+    r"drs\.?|mr\.?|ir\.?|ing\.?|prof\.?|collega)\s+)+", re.I)
+
+
+def keep_pattern(keep: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for every keep phrase, longest first, whole words, any case or spacing."""
+    phrases = sorted({k.strip() for k in keep if k and k.strip()}, key=len, reverse=True)
+    if not phrases:
+        return None
+    parts = [r"\s+".join(re.escape(w) for w in p.split()) for p in phrases]
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.I)
+
+
+def tidy_deduce_names(spans: list[Span], text: str, keep_single: set[str]) -> list[Span]:
+    """Keep "mevrouw"/"meneer" visible, and drop deduce's sentence-initial ordinary words
+    ("Pas na drie weken", "Stap voor stap") and words that are never a person ("Engels")."""
+    ordinary = ordinary_words()
+    tokens = Tokens(text)
+    starts = {s: i for i, (s, _e, _w) in enumerate(tokens.items)}
+    capitalised_mid = {w for i, (_s, _e, w) in enumerate(tokens.items)
+                       if w[:1].isupper() and not tokens.sentence_initial(i)}
+    out: list[Span] = []
+    for span in spans:
+        if span.kind != "naam":
+            out.append(span)
+            continue
+        found = text[span.start:span.end]
+        title = LEADING_TITLE.match(found)
+        start = span.start + (title.end() if title else 0)
+        words = TOKEN.findall(text[start:span.end])
+        names = [w for w in words if name_like(w) and w.lower() not in PARTICLES]
+        if not names or all(w.lower() in NOT_NAMES for w in names):
+            continue
+        first = words[0]
+        if first.endswith(("se", "s")) and first[:-2 if first.endswith("se") else -1] in \
+                keep_single:
+            continue  # "Amsterdamse Poort": an adjective of a kept place, not a person
+        if len(names) == 1 and len(words) == 1 and first.lower() in ordinary:
+            i = starts.get(start)
+            if (i is not None and tokens.sentence_initial(i) and first not in capitalised_mid
+                    and first not in extra_first_names()):
+                continue
+        lead = re.match(r"(?:(?:van|de|der|den)\s+)+", text[start:span.end])
+        if lead and len(words) - len(lead.group(0).split()) == 1 and not title \
+                and strong_title_before(text, start) is None:
+            start += lead.end()  # "de moeder van Bas": "van" is a preposition here
+        if start < span.end:
+            out.append(Span(start, span.end, "naam"))
+    return out
+
+
+def without_places(spans: list[Span], text: str) -> list[Span]:
+    """Drop the "plaats" vetoes and every name that lies inside one ("naar Purmerend" is a
+    town), unless a form of address says it is a person ("mevrouw Breda")."""
+    places = [s for s in spans if s.kind == "plaats"]
+    out = []
+    for span in spans:
+        if span.kind == "plaats":
+            continue
+        if (span.kind == "naam" and strong_title_before(text, span.start) is None
+                and any(p.start <= span.start and span.end <= p.end for p in places)):
+            continue
+        out.append(span)
+    return out
+
+
+def name_words(spans: Iterable[Span], text: str) -> set[str]:
+    """The words of every name found, to find later mentions ("Fatima" after
+    "Fatima El Amrani", "Owusu" after "mevrouw Owusu")."""
+    words: set[str] = set()
+    for span in spans:
+        if span.kind != "naam":
+            continue
+        for word in TOKEN.findall(text[span.start:span.end]):
+            if (len(word) >= 3 and name_like(word) and word.lower() not in PARTICLES
+                    and word.lower() not in TITLES):
+                words.add(word)
+    return words
+
+
+def mentions(words: set[str], text: str) -> list[Span]:
+    """Every capitalised whole-word mention of a name word (case-sensitive: "Roos" the
+    resident, not "roos" the flower)."""
+    if not words:
+        return []
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
+        re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?![\w-])")
+    return [Span(m.start(), m.end(), "naam") for m in pattern.finditer(text)]
+
+
+def without_keep(spans: list[Span], text: str, keep: re.Pattern[str] | None) -> list[Span]:
+    """Give back keep phrases: a span inside a keep phrase goes; a name that only partly
+    overlaps one is trimmed to the rest ("Bijlmer" stays, "Kerkstraat 12" goes)."""
+    if keep is None:
+        return spans
+    ranges = [m.span() for m in keep.finditer(text)]
+    if not ranges:
+        return spans
+    out: list[Span] = []
+    for span in spans:
+        pieces = [(span.start, span.end)]
+        for k_start, k_end in ranges:
+            if k_end <= span.start or k_start >= span.end:
+                continue
+            next_pieces = []
+            for a, b in pieces:
+                if k_end <= a or k_start >= b:
+                    next_pieces.append((a, b))
+                    continue
+                if span.kind != "naam" and not (k_start <= a and b <= k_end):
+                    next_pieces.append((a, b))  # numbers and addresses: never trimmed
+                    continue
+                next_pieces.extend(p for p in ((a, k_start), (k_end, b)) if p[0] < p[1])
+            pieces = next_pieces
+        for a, b in pieces:
+            piece = text[a:b]
+            if span.kind == "naam":
+                words = [w for w in TOKEN.findall(piece)
+                         if name_like(w) and w.lower() not in PARTICLES]
+                if not words:
+                    continue
+                lead = len(piece) - len(piece.lstrip(" -,"))
+                a, b = a + lead, b - (len(piece) - len(piece.rstrip(" -,")))
+            if re.search(r"\w", text[a:b]):
+                out.append(Span(a, b, span.kind))
+    return out
+
+
+def merge(spans: list[Span], text: str) -> list[Span]:
+    """Overlapping spans merge into one (strongest kind wins); names separated only by a
+    space or hyphen become one "[naam]" instead of "[naam] [naam]"."""
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if merged:
+            last = merged[-1]
+            cut = _name_cut_before(last, span, text)
+            if cut is not None:
+                merged[-1] = last = cut
+            joinable = (last.kind == span.kind == "naam"
+                        and re.fullmatch(r"[ \t]*-?[ \t]*", text[last.end:span.start]))
+            if span.start < last.end or joinable:
+                kind = max(last.kind, span.kind, key=lambda k: PRIORITY.get(k, 0))
+                merged[-1] = Span(last.start, max(last.end, span.end), kind)
+                continue
+        merged.append(span)
+    return merged
+
+
+def _name_cut_before(name: Span, other: Span, text: str) -> Span | None:
+    """A name that runs into an address ("Kwaku Boakye van de Gooioord 45": the name rule
+    reads "van de Gooioord" as a surname) ends where the address begins, without its trailing
+    particles, so the text reads "meneer [naam] van de [adres]" and the name is still known
+    as a name (the post-build scan looks for its words)."""
+    if not (name.kind == "naam" and other.kind != "naam"
+            and name.start < other.start < name.end < other.end):
+        return None
+    end = other.start
+    while True:
+        before = re.search(r"(\w+)\s*$", text[name.start:end])
+        if before is None or before.group(1).lower() not in PARTICLES:
+            break
+        end = name.start + before.start()
+    end = name.start + len(text[name.start:end].rstrip())
+    if end <= name.start:
+        return None
+    return Span(name.start, end, "naam")
+
+
+def strong_title_before(text: str, start: int) -> str | None:
+    """"mevrouw" in "mevrouw [Visser]": the form of address right before a name, if any."""
+    match = re.search(r"(\w+)\.?\s+$", text[max(0, start - 20):start])
+    if match and match.group(1).lower() in STRONG_TITLES:
+        return match.group(0).rstrip()
+    return None

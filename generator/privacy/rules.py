@@ -1,0 +1,188 @@
+"""Rules for social-domain writing that deduce misses.
+
+deduce was made for Dutch medical records. Stories of buurtteams introduce people by a form of
+address ("mevrouw Owusu", "oma Truus", "de familie Yılmaz"), by a verb ("vertelt Kwame"),
+mention ages as "een jongen van 15" or "mevrouw (82)", and have residents of Surinamese,
+Turkish, Moroccan and Ghanaian descent whose names deduce's Dutch-heavy lists do not know.
+Each rule returns :class:`Span` objects; :mod:`.resolve` merges them with deduce's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from generator.privacy.model import Span
+from generator.privacy.words import (
+    INTRODUCERS,
+    NOT_NAMES,
+    PARTICLES,
+    SPEECH,
+    TITLES,
+    extra_first_names,
+    ordinary_words,
+)
+
+TOKEN = re.compile(r"[^\W\d_](?:[\w\-]*[^\W_])?")
+PREPOSITIONS = {"in", "uit", "naar", "op", "bij", "van", "te", "met", "voor", "door", "over"}
+ABBREVIATIONS = {"mw", "dhr", "mevr", "mej", "fam"}
+PRONOUNS = {"haar", "hem", "ik", "we", "wij", "hier", "ze", "zij", "hen", "hun", "hij", "die",
+            "dan", "even", "maar", "gewoon", "voortaan"}
+MONTHS = (r"januari|jan|februari|feb|maart|mrt|april|apr|mei|juni|jun|juli|jul|augustus|aug|"
+          r"september|sept|sep|oktober|okt|november|nov|december|dec")
+STREET = (r"straat|str|laan|weg|plein|gracht|kade|dreef|hof|pad|dijk|singel|steeg|park|markt|"
+          r"dam|baan|plantsoen|erf|kwartier|boulevard|burg|oord|veld|pleintje|dwarsstraat|"
+          r"wal|haven|polder|stein|berg|kamp|rijk|land|hoek|lei|hout|meer|poort|werf")
+
+REGEX_RULES: list[tuple[str, re.Pattern[str], int]] = [
+    ("e-mailadres", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}"), 0),
+    ("website", re.compile(r"\bhttps?://[^\s<>()\[\]]+|\bwww\.[^\s<>()\[\]]+[\w/]"), 0),
+    ("telefoonnummer", re.compile(
+        r"(?<![\w+])(?:(?:\+|00)31[ \-.]?(?:\(0\)[ \-.]?)?|\(?0)(?:\d[ \-.)]{0,3}){8}\d(?![\d\w])"),
+     0),
+    ("rekeningnummer", re.compile(r"\b[A-Z]{2}\d{2} ?[A-Z]{4}(?: ?\d){10}\b"), 0),
+    ("bsn", re.compile(r"(?i)\b(?:bsn|burgerservicenummer|sofinummer)\W{1,4}([\d .]{8,12}\d)"), 1),
+    ("bsn", re.compile(r"(?<![\d.])(\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?![\d.])"), 1),
+    ("nummer", re.compile(r"(?<![\d.])\d{7,}(?![\d.])"), 0),
+    ("postcode", re.compile(r"\b[1-9]\d{3} ?(?!SS|SA|SD)[A-Z]{2}\b"), 0),
+    ("adres", re.compile(
+        r"\b[A-Z][\w'\-]*(?:" + STREET + r")\s+\d{1,5}(?:\s?[a-zA-Z]\b|[-\s](?:hoog|huis|bis|"
+        r"[IVX]{1,3}|[A-Z]\b)|-\d{1,4})?"), 0),
+    ("adres", re.compile(
+        r"(?i:\b(?:woon\w*|verhuisd\w*|adres|wonen|woning|flat|portiek)\b[^.\n]{0,30}?)"
+        r"(?:op|aan|in|bij)\s+(?:de\s+|het\s+)?"
+        r"([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+)?\s+\d{1,5}(?:\s?[a-zA-Z]\b|[-\s](?:hoog|huis|bis|"
+        r"[IVX]{1,3}|[A-Z]\b)|-\d{1,4})?)"), 1),
+    ("adres", re.compile(r"\b(?:huis)?nummer\s+(\d{1,5}[a-zA-Z]?)\b"), 1),
+    ("geboortedatum", re.compile(
+        r"(?i)\b(?:geboren|geb\.|geboortedatum:?|geboortejaar:?)\s+(?:op\s+|in\s+|op:?\s*)?"
+        r"((?:\d{1,2}[-/. ]\s?(?:\d{1,2}|" + MONTHS + r")(?:[-/. ]\s?\d{2,4})?)|(?:19|20)\d{2})\b"),
+     1),
+    ("datum", re.compile(r"(?i)(?<!\d)\d{1,2}[-/. ](?:" + MONTHS + r"|\d{1,2})[-/. ](?:19|20)\d{2}"
+                         r"(?!\d)"), 0),
+    ("leeftijd", re.compile(r"(?<=[^\W\d_])\s\((\d{1,3})\)"), 1),
+    ("leeftijd", re.compile(r"\b(\d{1,3})-jarige?\b"), 1),
+    ("leeftijd", re.compile(
+        r"(?i)\b(?:jongen|meisje|zoon|zoontje|dochter|dochtertje|kind|kindje|kleinkind|man|vrouw|"
+        r"moeder|vader|broer|broertje|zus|zusje|baby|tiener|puber|jongere|weduwe|weduwnaar|oma|"
+        r"opa|bewoner|bewoonster|meneer|mevrouw|jongeman|dame|heer|tweeling|leeftijd)\s+van\s+"
+        r"(\d{1,3}(?:\s+jaar(?:\s+oud)?)?)\b"), 1),
+    ("leeftijd", re.compile(r"(?i)\b(?:is|was|werd|wordt|ben|word)\s+(\d{1,3})(?=\s*(?:[.,;!?]|"
+                            r"jaar|geworden|\n|$))"), 1),
+    ("leeftijd", re.compile(r"(?i)\b(\d{1,3}\s+jaar\s+oud)\b"), 1),
+]
+"""(kind, pattern, group): regular patterns for numbers, addresses, dates and ages."""
+
+
+def _elfproef(digits: str) -> bool:
+    if len(digits) != 9 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True))
+    return (total - int(digits[8])) % 11 == 0
+
+
+def regex_spans(text: str) -> list[Span]:
+    """Numbers, e-mail, addresses, dates and ages by pattern."""
+    spans: list[Span] = []
+    for kind, pattern, group in REGEX_RULES:
+        for match in pattern.finditer(text):
+            start, end = match.span(group)
+            if start < 0:
+                continue
+            labelled = match.group(0).lower().startswith(("bsn", "burger", "sofi"))
+            if (kind == "bsn" and group == 1 and not labelled
+                    and not _elfproef(re.sub(r"\D", "", match.group(1)))):
+                continue
+            if kind == "leeftijd" and not _plausible_age(match.group(group)):
+                continue
+            spans.append(Span(start, end, kind))
+    return spans
+
+
+def _plausible_age(found: str) -> bool:
+    digits = re.match(r"\d+", found)
+    return bool(digits) and 0 < int(digits.group(0)) <= 120
+
+
+class Tokens:
+    """The words of a text with the helpers the name rules need."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.items = [(m.start(), m.end(), m.group(0)) for m in TOKEN.finditer(text)]
+
+    def gap(self, i: int) -> str:
+        """The characters between token ``i-1`` and token ``i``."""
+        prev_end = self.items[i - 1][1] if i > 0 else 0
+        return self.text[prev_end:self.items[i][0]]
+
+    def sentence_initial(self, i: int) -> bool:
+        stripped = self.gap(i).strip(" \t\"'“”‘’*_([")
+        return i == 0 or "\n" in self.gap(i) or (stripped[-1:] in {".", "!", "?", ":", "-", "—"}
+                                                  and stripped != "-")
+
+
+def name_like(word: str) -> bool:
+    """Capitalised, not an acronym (GGD) and not a word we know is never a person."""
+    return (word[:1].isupper() and not (len(word) > 1 and word.isupper())
+            and word.lower() not in NOT_NAMES)
+
+
+def _consume_name(tokens: Tokens, i: int, keep_words: set[str]) -> tuple[int, int] | None:
+    """From token ``i``: the longest run of name-like words and particles ("Tjon A Fong",
+    "van der Berg", "El Amrani"); returns the token range of the name, or None."""
+    last = None
+    j = i
+    while j < len(tokens.items) and j - i < 6:
+        if j > i and not re.fullmatch(r"[ \t]+|[ \t]*-[ \t]*", tokens.gap(j)):
+            break
+        word = tokens.items[j][2]
+        if word in keep_words:
+            break
+        if name_like(word):
+            last = j
+        elif word.lower() not in PARTICLES:
+            break
+        j += 1
+    return (i, last) if last is not None else None
+
+
+def name_spans(text: str, keep_words: Iterable[str] = ()) -> list[Span]:
+    """Persons introduced by a form of address, a verb, a possessive, or a first name from
+    our list of names from varied backgrounds."""
+    keep = set(keep_words)
+    tokens = Tokens(text)
+    items = tokens.items
+    ordinary = ordinary_words()
+    firsts = extra_first_names()
+    found: list[tuple[int, int]] = []
+    for i, (_s, end, word) in enumerate(items):
+        lower = word.lower()
+        nxt = i + 1
+        if nxt >= len(items):
+            break
+        gap = tokens.gap(nxt)
+        if lower in TITLES and (re.fullmatch(r"[ \t]+", gap) or (
+                lower in ABBREVIATIONS and re.fullmatch(r"\.[ \t]+", gap))):
+            run = _consume_name(tokens, nxt, keep)
+            if run and (lower not in ("man", "vrouw", "vriend", "vriendin", "partner")
+                        or items[run[0]][2].lower() not in ordinary):
+                found.append(run)
+        elif lower in INTRODUCERS:
+            k = nxt
+            while k < len(items) and k - nxt < 2 and items[k][2].lower() in PRONOUNS:
+                k += 1
+            if k < len(items) and name_like(items[k][2]) and not tokens.sentence_initial(k):
+                run = _consume_name(tokens, k, keep)
+                if run:
+                    found.append(run)
+        if word in firsts and name_like(word):
+            run = _consume_name(tokens, i, keep)
+            if run:
+                found.append(run)
+        elif (name_like(word) and lower not in ordinary and word not in keep
+              and (i == 0 or items[i - 1][2].lower() not in PREPOSITIONS)
+              and ((items[nxt][2].lower() in SPEECH and tokens.gap(nxt) in (" ", ", "))
+                   or text[end:end + 2] in ("'s", "’s"))):
+            found.append((i, i))
+    return [Span(items[a][0], items[b][1], "naam") for a, b in found]

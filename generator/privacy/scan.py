@@ -1,0 +1,178 @@
+"""Verify the output, not the intent: look for the sources' personal data in the built site.
+
+:func:`collect_needles` gathers what de-identification found in every source story (drafts
+too: a draft's resident may be named in a published story that deduce could not read), and
+:func:`scan_site` searches every text file of ``site/`` for it with one compiled regex.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.privacy.model import SiteHit
+from generator.privacy.resolve import strong_title_before
+from generator.privacy.rules import TOKEN
+from generator.privacy.words import PARTICLES, TITLES, ordinary_words
+
+if TYPE_CHECKING:
+    from generator.privacy.deidentifier import Deidentifier
+
+NEEDLE_KINDS = {"naam", "adres", "postcode", "telefoonnummer", "e-mailadres", "bsn",
+                "rekeningnummer", "nummer", "geboortedatum", "website", "persoonsgegeven"}
+"""Kinds worth scanning for. Not "datum" (the site shows story dates itself) and not
+"leeftijd" (a bare number would match everywhere)."""
+
+TEXT_SUFFIXES = {".html", ".htm", ".js", ".mjs", ".json", ".xml", ".csv", ".tsv", ".txt",
+                 ".svg", ".css", ".md", ".webmanifest", ".map", ".yml", ".yaml", ".ics"}
+MIN_LENGTH = 4
+JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+def collect_needles(deidentifier: Deidentifier,
+                    texts: Iterable[str | Mapping[str, str]]) -> set[str]:
+    """The personal data found in all source stories, minus what would only cause false
+    alarms: short strings, keep phrases and their words, and single ordinary Dutch words
+    ("Pas", "Visser"); for those the form of address is kept instead ("mevrouw Visser")."""
+    stories = [{"text": t} if isinstance(t, str) else dict(t) for t in texts]
+    keep = {k.lower() for k in deidentifier.keep}
+    keep_words = {w.lower() for k in deidentifier.keep for w in k.split()}
+    ordinary = ordinary_words()
+    needles: set[str] = set()
+
+    def keep_inside(needle: str) -> re.Pattern[str]:
+        return re.compile(r"(?<!\w)" + re.escape(needle.lower()) + r"(?!\w)")
+
+    def add(needle: str) -> None:
+        needle = " ".join(needle.split()).strip(" .,;:-")
+        lower = needle.lower()
+        if len(needle) < MIN_LENGTH or lower in keep or lower in keep_words:
+            return
+        if " " not in needle and (lower in ordinary or lower in PARTICLES or lower in TITLES):
+            return
+        if keep_inside is not None and any(keep_inside(needle).search(k) for k in keep):
+            return  # "de Graaf" of the author "Marieke de Graaf" is on every story page
+        needles.add(needle)
+
+    for fields, analysis in zip(stories, deidentifier.analyse_many(stories), strict=True):
+        for name, text in fields.items():
+            for span in analysis[name]:
+                if span.kind not in NEEDLE_KINDS:
+                    continue
+                found = text[span.start:span.end]
+                add(found)
+                if span.kind != "naam":
+                    continue
+                for word in TOKEN.findall(found):
+                    add(word)
+                title = strong_title_before(text, span.start)
+                if title:
+                    add(f"{title} {found}")
+                    add(f"{title[:1].swapcase()}{title[1:]} {found}")
+    return needles
+
+
+def needle_pattern(needles: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for all needles: a character trie (so thousands of names stay fast),
+    whole words only, any whitespace between words, case as in the source."""
+    trie: dict = {}
+    for needle in needles:
+        node = trie
+        for char in needle:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    if not trie:
+        return None
+    return re.compile(r"(?<!\w)(?:" + _trie_regex(trie) + r")(?!\w)")
+
+
+def _trie_regex(node: dict) -> str:
+    if "" in node and len(node) == 1:
+        return ""
+    alternatives = []
+    optional = False
+    for char, child in sorted(node.items()):
+        if char == "":
+            optional = True
+            continue
+        atom = r"\s+" if char == " " else re.escape(char)
+        alternatives.append(atom + _trie_regex(child))
+    body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+    if optional:
+        body = "(?:" + body + ")?"
+    return body
+
+
+def readable_text(path: Path) -> str | None:
+    """A built file as a reader or a crawler would see it: gzip opened, JSON ``\\u`` escapes
+    and HTML entities decoded. None for binary files."""
+    suffixes = path.suffixes
+    try:
+        raw = path.read_bytes()
+        if suffixes[-1:] == [".gz"]:
+            if not suffixes[-2:-1] or suffixes[-2] not in TEXT_SUFFIXES:
+                return None
+            raw = gzip.decompress(raw)
+        elif path.suffix not in TEXT_SUFFIXES:
+            return None
+        text = raw.decode("utf-8", errors="replace")
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return None
+    if "\\u" in text:
+        text = JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if "&" in text:
+        text = html.unescape(text)
+    return text
+
+
+def theme_dirs() -> list[Path]:
+    """Folders whose files MkDocs copies into the site unchanged (the Material theme)."""
+    try:
+        import material
+
+        return [Path(material.__file__).parent / "templates"]
+    except ImportError:  # pragma: no cover
+        return []
+
+
+def _copied_unchanged(path: Path, relative: str, static: list[Path]) -> bool:
+    """A theme file copied byte for byte (a lunr stemmer, the JS bundle) holds no story
+    text; skipping it avoids alarms like a "Thomas" in a licence header."""
+    for folder in static:
+        original = folder / relative
+        try:
+            if original.is_file() and original.stat().st_size == path.stat().st_size \
+                    and original.read_bytes() == path.read_bytes():
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def scan_site(site_dir: Path, needles: Iterable[str],
+              static_dirs: list[Path] | None = None) -> list[SiteHit]:
+    """Every occurrence of a needle in a text file of the built site, with file and line.
+
+    Every file is read except those copied unchanged from ``static_dirs`` (default: the
+    installed theme)."""
+    pattern = needle_pattern(needles)
+    if pattern is None or not site_dir.exists():
+        return []
+    static = theme_dirs() if static_dirs is None else static_dirs
+    hits: list[SiteHit] = []
+    for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
+        relative = path.relative_to(site_dir).as_posix()
+        if _copied_unchanged(path, relative, static):
+            continue
+        text = readable_text(path)
+        if not text:
+            continue
+        for match in pattern.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            hits.append(SiteHit(relative, line,
+                                " ".join(match.group(0).split())))
+    return hits
