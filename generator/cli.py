@@ -131,3 +131,6 @@ def serve(dev_addr: str, root: Path | None) -> None:
     sys.exit(subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr],
                              cwd=project.root))
 
+
+if __name__ == "__main__":  # `python -m generator.cli` (rijk bench runs sections this way)
+    main()
