@@ -97,16 +97,31 @@ def live_server(root: Path, form_settings: FormSettings) -> Iterator[tuple[str, 
         thread.join(timeout=30)
 
 
+OPEN_CLIENTS: list[httpx.Client] = []
+
+
+def client(base: str, **options: object) -> httpx.Client:
+    """An HTTP client for the server, closed by :func:`close_clients` after the test."""
+    made = httpx.Client(base_url=base, timeout=30, **options)  # type: ignore[arg-type]
+    OPEN_CLIENTS.append(made)
+    return made
+
+
+def close_clients() -> None:
+    while OPEN_CLIENTS:
+        OPEN_CLIENTS.pop().close()
+
+
 def login(base: str, username: str, password: str = PASSWORD) -> tuple[httpx.Client, str]:
     """A logged-in client and its session's CSRF token."""
-    client = httpx.Client(base_url=base, timeout=30)
-    page = client.get("/inloggen")
+    browser = client(base)
+    page = browser.get("/inloggen")
     token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
-    response = client.post("/inloggen", data={"username": username, "password": password,
+    response = browser.post("/inloggen", data={"username": username, "password": password,
                                               "csrf": token})
     assert response.status_code == 303, response.text
-    home = client.get("/")
-    return client, CSRF.search(home.text).group(1)  # type: ignore[union-attr]
+    home = browser.get("/")
+    return browser, CSRF.search(home.text).group(1)  # type: ignore[union-attr]
 
 
 def story_form(**overrides: object) -> dict[str, object]:

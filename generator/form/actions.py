@@ -59,14 +59,19 @@ def new_story(ctx: FormContext, user: User, story: StoryInput, status: str,
     def plan() -> Change:
         hood = ctx.taxonomy.neighbourhoods[story.neighbourhood]
         prefix = STADSDEEL_PREFIX.get(hood.stadsdeel, "vh")
-        story_id = next_id(ctx.index.ids(), prefix, story.year, taken=ctx.allocated)
-        if not STORY_ID.match(story_id):
-            raise ValueError(f"de nieuwe id '{story_id}' is ongeldig.")
+        taken = ctx.allocated | ctx.store.retired_ids()
+        while True:  # also skip a file name that is taken by a story with another id
+            story_id = next_id(ctx.index.ids(), prefix, story.year, taken=taken)
+            if not STORY_ID.match(story_id):
+                raise ValueError(f"de nieuwe id '{story_id}' is ongeldig.")
+            path = ctx.project.stories_dir / str(story.year) / f"{story_id}.md"
+            if not path.exists():
+                break
+            taken.add(story_id)
         ctx.allocated.add(story_id)
         # the request already ran check_input on these fields; only the id is new here
         text = story.file_text(story_id=story_id, author=user.name, status=status)
         outcome.story_id, outcome.title = story_id, story.title
-        path = ctx.project.stories_dir / str(story.year) / f"{story_id}.md"
         what = ("ingestuurd ter beoordeling" if status == "review" else "opgeslagen als concept")
         message = (f"Verhaal {story_id} {what}\n\n{story.title}\n\n"
                    f"Via het webformulier, door {user.name} ({story.team}).")

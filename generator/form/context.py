@@ -76,10 +76,14 @@ def current(request: Request) -> tuple[Session, User]:
     return session, user
 
 
+def csrf_ok(request: Request, session: Session, submitted: str | None) -> bool:
+    """Does the POST carry the session's token (form field ``csrf`` or ``X-CSRF-Token``)?"""
+    return tokens_equal(session.csrf, submitted or request.headers.get("x-csrf-token"))
+
+
 def check_csrf(request: Request, session: Session, submitted: str | None) -> None:
     """Every POST carries the session's token (form field ``csrf`` or header ``X-CSRF-Token``)."""
-    token = submitted or request.headers.get("x-csrf-token")
-    if not tokens_equal(session.csrf, token):
+    if not csrf_ok(request, session, submitted):
         raise HTTPException(403, "Dit formulier is verlopen of komt niet van deze site "
                                  "(CSRF-controle). Laad de pagina opnieuw en probeer het nog eens.")
 

@@ -115,6 +115,9 @@ class GitStore:
         self._thread: threading.Thread | None = None
         self._commits = 0
         self._gc: subprocess.Popen | None = None
+        self._head: str | None = None
+        self._retired: set[str] = set()
+        self._retired_upto: str | None = None
         self.git_dir = Path(self._git("rev-parse", "--absolute-git-dir").strip())
         self.top = Path(self._git("rev-parse", "--show-toplevel").strip()).resolve()
         if not self.area.is_relative_to(self.top):
@@ -149,6 +152,29 @@ class GitStore:
         if not resolved.is_relative_to(self.area) or resolved == self.area:
             raise StoreError("ongeldig pad: verhalen staan altijd onder stories/.")
         return resolved
+
+    def retired_ids(self) -> set[str]:
+        """Ids of story files that were deleted in the branch's history: never hand them out
+        again (a citation of a withdrawn story must not lead to a new one). Only for plans, in
+        the writer thread; the history is read once and then only the new commits."""
+        head = self._head
+        if head is None or head == self._retired_upto:
+            return self._retired
+        span = f"{self._retired_upto}..{head}" if self._retired_upto else head
+        result = subprocess.run(
+            ["git", "log", "--diff-filter=D", "--no-renames", "--name-only", "--format=", span,
+             "--", self._rel(self.area)], cwd=self.top, capture_output=True, text=True,
+            check=False)
+        if result.returncode != 0:  # e.g. the old tip is gone after a rewrite: read it all
+            result = subprocess.run(
+                ["git", "log", "--diff-filter=D", "--no-renames", "--name-only", "--format=",
+                 head, "--", self._rel(self.area)], cwd=self.top, capture_output=True,
+                text=True, check=False)
+        if result.returncode == 0:
+            self._retired |= {Path(line).stem for line in result.stdout.splitlines()
+                              if line.endswith(".md")}
+            self._retired_upto = head
+        return self._retired
 
     def state_problem(self) -> str | None:
         """Why the form cannot write right now, in Dutch; None when all is well."""
@@ -198,6 +224,7 @@ class GitStore:
                     for job in pending:
                         job.future.set_exception(exc)
                     return
+                self._head = head
                 written = [j for j in pending if self._write(j, dirty)]
                 if not written:
                     return

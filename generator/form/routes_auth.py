@@ -60,8 +60,9 @@ async def login(request: Request, username: Annotated[str, Form()] = "",
     wait = ctx.throttle.wait_seconds(username, address)
     if wait > 0:
         minutes = max(1, math.ceil(wait / 60))
-        return again(429, f"Te veel mislukte pogingen. Probeer het over {minutes} minuut/minuten "
-                          "opnieuw, of vraag de beheerder je wachtwoord opnieuw in te stellen.")
+        when = "1 minuut" if minutes == 1 else f"{minutes} minuten"
+        return again(429, f"Te veel mislukte pogingen. Probeer het over {when} opnieuw, of "
+                          "vraag de beheerder je wachtwoord opnieuw in te stellen.")
     user = await run_in_threadpool(ctx.users.verify, username, password[:1024])
     if user is None:
         ctx.throttle.failed(username, address)

@@ -16,10 +16,17 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from generator.form import actions
-from generator.form.context import check_csrf, ctx_of, current, render, require_coordinator
+from generator.form.context import (
+    check_csrf,
+    csrf_ok,
+    ctx_of,
+    current,
+    render,
+    require_coordinator,
+)
 from generator.form.gitstore import StoreError
 from generator.form.privacy import PrivacyUnavailable
-from generator.form.routes_stories import STATUS_LABELS, find_entry, store_status
+from generator.form.routes_stories import CSRF_AGAIN, STATUS_LABELS, find_entry, store_status
 from generator.form.sessions import Session
 from generator.form.storyfile import content_hash
 from generator.form.storyform import FEEDBACK_MAX, multi_line
@@ -79,11 +86,14 @@ async def send_back(request: Request, story_id: str, csrf: Annotated[str, Form()
                     versie: Annotated[str, Form()] = "",
                     opmerking: Annotated[str, Form()] = "") -> Response:
     session, user = current(request)
-    check_csrf(request, session, csrf)
+    comment = multi_line(opmerking).strip()
+    if not csrf_ok(request, session, csrf):
+        require_coordinator(user)
+        return await review_page(request, session, user, story_id, status_code=403,
+                                 comment=comment, error=CSRF_AGAIN)
     require_coordinator(user)
     ctx = ctx_of(request)
     find_entry(ctx, story_id)
-    comment = multi_line(opmerking).strip()
     error = ""
     if not comment:
         error = "Schrijf kort op wat de auteur moet aanpassen."

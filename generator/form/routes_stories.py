@@ -22,6 +22,7 @@ from generator.form.context import (
     FormContext,
     NotLoggedIn,
     check_csrf,
+    csrf_ok,
     ctx_of,
     current,
     may_read,
@@ -39,6 +40,9 @@ from generator.story import STORY_ID
 
 router = APIRouter()
 ACTIONS = {"insturen": "review", "concept": "draft"}
+CSRF_AGAIN = ("Dit formulier was verlopen of kwam niet van deze site (CSRF-controle), bijvoorbeeld "
+              "omdat je intussen opnieuw hebt ingelogd. Er is niets opgeslagen. Je tekst staat "
+              "hieronder: controleer hem en druk nog een keer op de knop.")
 STATUS_LABELS = {"draft": "concept", "review": "ter beoordeling", "published": "gepubliceerd"}
 
 
@@ -82,7 +86,9 @@ async def new_form(request: Request) -> Response:
 async def new_submit(request: Request, data: Annotated[StoryFields, Form()]) -> Response:
     story = StoryInput.from_form(data.model_dump())
     session, user = _poster(request, story)
-    check_csrf(request, session, data.csrf)
+    if not csrf_ok(request, session, data.csrf):
+        return form_page(request, session, user, story, errors={"general": CSRF_AGAIN},
+                         status_code=403)
     return await _save(request, session, user, story, data.actie)
 
 
@@ -116,8 +122,12 @@ async def edit_submit(request: Request, story_id: str,
                       data: Annotated[StoryFields, Form()]) -> Response:
     story = StoryInput.from_form(data.model_dump())
     session, user = _poster(request, story)
-    check_csrf(request, session, data.csrf)
     ctx = ctx_of(request)
+    if not csrf_ok(request, session, data.csrf):
+        entry = _own_editable(ctx, user, story_id)
+        return form_page(request, session, user, story, errors={"general": CSRF_AGAIN},
+                         story_id=story_id, version=data.versie or "?",
+                         feedback=entry.feedback, status_code=403)
     entry = _own_editable(ctx, user, story_id)
     return await _save(request, session, user, story, data.actie, story_id=story_id,
                        version=data.versie or "?", feedback=entry.feedback)
