@@ -9,6 +9,7 @@ adds the checks that need all files (duplicate ids). A file with errors yields n
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -291,6 +292,22 @@ def next_id(
     pattern = re.compile(rf"^{re.escape(prefix)}-{year}-(\d+)$")
     numbers = [int(m.group(1)) for u in used if (m := pattern.match(u))]
     return f"{prefix}-{year}-{max(numbers, default=0) + 1:03d}"
+
+
+def ids_in_git_history(stories_dir: Path) -> set[str]:
+    """Ids of story files deleted in the git history of ``stories_dir`` (file name = id).
+
+    A withdrawn story's id may still be cited somewhere, so :func:`next_id` must never hand it
+    out again. Outside a git repository (or without git) there is no history: empty set."""
+    try:
+        result = subprocess.run(
+            ["git", "log", "--diff-filter=D", "--no-renames", "--name-only", "--format=",
+             "--", "."], cwd=stories_dir, capture_output=True, text=True, check=False)
+    except OSError:
+        return set()
+    if result.returncode != 0:
+        return set()
+    return {Path(line).stem for line in result.stdout.splitlines() if line.endswith(".md")}
 
 
 def ids_in_files(paths: Iterable[Path]) -> set[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import frontmatter
 
-from generator.checks import ids_in_files, next_id
+from generator.checks import ids_in_files, ids_in_git_history, next_id
 from generator.project import Project
 
 STADSDEEL_PREFIX = {
@@ -50,7 +50,8 @@ def scaffold_story(project: Project, *, title: str, neighbourhood: str, author: 
         raise ValueError(f"onbekende wijk '{neighbourhood}': gebruik een sleutel uit "
                          "taxonomy/neighbourhoods.yml of een CBS-code")
     prefix = (prefix or prefix_for(project, key)).lower()
-    story_id = next_id(ids_in_files([project.stories_dir]), prefix, day.year)
+    used = ids_in_files([project.stories_dir]) | ids_in_git_history(project.stories_dir)
+    story_id = next_id(used, prefix, day.year)
     path = story_path(project, story_id, day.year)
     post = frontmatter.Post(
         BODY_TEMPLATE,

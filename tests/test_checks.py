@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,29 @@ def test_rijk_new_scaffolds_a_valid_story_with_a_fresh_id(tmp_path: Path) -> Non
     check = check_corpus([created], TAXONOMY)
     assert check.errors == []
     assert check.stories[0].status == "draft" and check.stories[0].consent is False
+
+
+def test_rijk_new_never_reuses_the_id_of_a_deleted_story(tmp_path: Path) -> None:
+    """zo-2019-002 was published, cited, then withdrawn (deleted in git): a new story in the
+    same wijk and year gets zo-2019-003, not the withdrawn id."""
+    project = make_project(tmp_path / "p", {
+        "2019/zo-2019-001.md": VALID,
+        "2019/zo-2019-002.md": VALID.replace("zo-2019-001", "zo-2019-002"),
+    })
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.org", *args],
+                       cwd=project, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "Twee verhalen")
+    git("rm", "-q", "stories/2019/zo-2019-002.md")
+    git("commit", "-q", "-m", "Verhaal teruggetrokken")
+    result = CliRunner().invoke(main, [
+        "new", "--project", str(project), "--title", "Nog een verhaal",
+        "--neighbourhood", "holendrecht-reigersbos", "--author", "Samira Bakker",
+        "--team", "Buurtteam Gaasperdam", "--date", "2019-06-01"])
+    assert result.exit_code == 0, result.output
+    assert (project / "stories" / "2019" / "zo-2019-003.md").exists(), result.output
+    assert not (project / "stories" / "2019" / "zo-2019-002.md").exists()

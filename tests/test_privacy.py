@@ -202,6 +202,13 @@ def test_every_kind_is_replaced_with_readable_dutch(deidentifier: Deidentifier) 
     assert "Op 12 april hadden we overleg in Holendrecht." in b
 
 
+def test_brackets_around_a_number_stay_balanced(deidentifier: Deidentifier) -> None:
+    assert deidentifier.deidentify("Mevrouw De Vries (06-12345678) kookt.") == (
+        "Mevrouw [naam] ([telefoonnummer]) kookt.")
+    assert deidentifier.deidentify("Bel (020) 555 1234 of (06-12345678).") == (
+        "Bel [telefoonnummer] of ([telefoonnummer]).")
+
+
 def test_a_name_in_the_body_is_also_replaced_in_the_title(deidentifier: Deidentifier) -> None:
     out = deidentifier.deidentify_fields({
         "title": "Abena kookt weer", "summary": "",

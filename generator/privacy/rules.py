@@ -95,6 +95,8 @@ def regex_spans(text: str) -> list[Span]:
                 continue
             if kind == "leeftijd" and not _plausible_age(match.group(group)):
                 continue
+            if text[start] == "(" and ")" not in text[start:end]:
+                start += 1  # "(06-12345678)": the brackets around the number stay
             spans.append(Span(start, end, kind))
     return spans
 
