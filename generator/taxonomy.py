@@ -79,6 +79,8 @@ class Taxonomy:
     indicators: dict[str, Indicator] = field(default_factory=dict)
     teams: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    """Well-known places that are no CBS wijk (the Wallen, the Gaasperplas): kept readable."""
     directory: Path | None = None
 
     @classmethod
@@ -96,6 +98,7 @@ class Taxonomy:
             indicators=_load_entries(directory / "indicators.yml", Indicator),
             teams=[str(t) for t in orgs.get("teams", [])],
             organisations=[str(o) for o in orgs.get("organisations", [])],
+            places=[str(p) for p in orgs.get("places", [])],
             directory=directory,
         )
 
@@ -124,6 +127,7 @@ class Taxonomy:
             names.update(part.strip() for part in hood.short_name.split("/") if part.strip())
         names.update(self.teams)
         names.update(self.organisations)
+        names.update(self.places)
         return sorted(n for n in names if n)
 
 

@@ -202,6 +202,14 @@ def test_every_kind_is_replaced_with_readable_dutch(deidentifier: Deidentifier) 
     assert "Op 12 april hadden we overleg in Holendrecht." in b
 
 
+def test_well_known_places_from_the_taxonomy_stay_readable() -> None:
+    """The Wallen is no CBS wijk, but "de Wallen" must not read as the surname "de Wallen"."""
+    keep = Deidentifier(keep=TAXONOMY.readable_names())
+    assert "Wallen" in TAXONOMY.places
+    assert keep.deidentify("Zij kent de Wallen beter dan wij, zegt mevrouw Boateng.") == (
+        "Zij kent de Wallen beter dan wij, zegt mevrouw [naam].")
+
+
 def test_brackets_around_a_number_stay_balanced(deidentifier: Deidentifier) -> None:
     assert deidentifier.deidentify("Mevrouw De Vries (06-12345678) kookt.") == (
         "Mevrouw [naam] ([telefoonnummer]) kookt.")
@@ -299,6 +307,7 @@ RECALL_SET = [
     ("Hij is geboren in 1961.", "1961"),
     ("Meneer Jansen is 84 jaar.", "Jansen"),
     ("Rachid Amrani kreeg werk.", "Rachid Amrani"),
+    ("Een gesprek op gelijke voet over Abena", "Abena"),
 ]
 
 

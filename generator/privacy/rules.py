@@ -161,7 +161,9 @@ def name_spans(text: str, keep_words: Iterable[str] = ()) -> list[Span]:
     for i, (_s, end, word) in enumerate(items):
         lower = word.lower()
         nxt = i + 1
-        if nxt >= len(items):
+        if nxt >= len(items):  # the last word can only be a known first name ("over Abena")
+            if word in firsts and name_like(word):
+                found.append((i, i))
             break
         gap = tokens.gap(nxt)
         if lower in TITLES and (re.fullmatch(r"[ \t]+", gap) or (
