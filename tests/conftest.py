@@ -20,12 +20,13 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
-    """The shipped demo corpus built with a real ``mkdocs build``: (project, site, log)."""
+    """The shipped demo corpus built with a real ``mkdocs build``: (project, site, log), the
+    log being everything the build printed (stderr, then stdout)."""
     project = make_project(tmp_path_factory.mktemp("demo"), copy_stories=True)
     site = project / "site"
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr[-4000:]
-    return project, site, result.stderr
+    return project, site, result.stderr + result.stdout
 
 
 @pytest.fixture(scope="session")

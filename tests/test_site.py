@@ -196,3 +196,11 @@ def test_strict_build_fails_on_an_invalid_story(rough_project: Path) -> None:
     result = mkdocs_build(rough_project, rough_project / "site-strict", strict=True)
     assert result.returncode != 0
     assert "zo-2019-002.md:4" in result.stderr
+
+
+def test_build_log_is_readable(demo_build: tuple[Path, Path, str]) -> None:
+    """A maintainer reads the build log for warnings: no library may flood it with debug
+    lines (deduce switches on DEBUG logging for everything when it is imported)."""
+    log = demo_build[2]
+    assert "DEBUG" not in log, log[:2000]
+    assert "Documentation built" in log

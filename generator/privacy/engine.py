@@ -80,7 +80,10 @@ def model() -> Any:
     return _model
 
 
-def _load() -> Any:
+def import_deduce() -> Any:
+    """``import deduce`` without its side effect: on import it calls
+    ``logging.basicConfig(stream=sys.stdout, level=DEBUG)``, which would pour every library's
+    debug log into stdout (into the build log and into `rijk deidentify` output)."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     try:
@@ -88,12 +91,15 @@ def _load() -> Any:
     except Exception as exc:
         raise DeidentificationUnavailable(f"deduce kan niet geladen worden: {exc}") from exc
     finally:
-        # deduce calls logging.basicConfig(stream=sys.stdout, level=DEBUG) on import, which
-        # would pour debug logs into stdout (and into `rijk deidentify` output): undo it.
         for handler in root.handlers[:]:
             if handler not in handlers:
                 root.removeHandler(handler)
         root.setLevel(level)
+    return deduce
+
+
+def _load() -> Any:
+    deduce = import_deduce()
     path = cache_path()
     try:
         path.mkdir(parents=True, exist_ok=True)

@@ -97,9 +97,9 @@ def ordinary_words() -> frozenset[str]:
     except Exception:  # pragma: no cover - the list only sharpens rules, never required
         pass
     try:
-        import deduce
+        from generator.privacy.engine import import_deduce
 
-        src = Path(deduce.__file__).parent / "data" / "lookup" / "src" / "whitelist"
+        src = Path(import_deduce().__file__).parent / "data" / "lookup" / "src" / "whitelist"
         for name in ("lst_common_word", "lst_stop_word"):
             text = (src / name / "items.txt").read_text(encoding="utf-8")
             words.update(w.strip().lower() for w in text.splitlines() if w.strip())
