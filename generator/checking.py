@@ -22,14 +22,14 @@ def check_with_privacy(project: Project, paths: list[Path], privacy: bool = True
     if not privacy or not paths:
         return result
     try:
+        from generator.pipeline import keep_phrases
         from generator.privacy import DeidentificationUnavailable, Deidentifier
     except ImportError as exc:  # pragma: no cover - only when the package is broken
         result.problems.append(Problem("rijk", 1, f"privacycontrole niet uitgevoerd: {exc}",
                                        "warning"))
         return result
-    keep = [*taxonomy.readable_names(), *{s.author for s in result.stories}]
     try:
-        deidentifier = Deidentifier(keep=keep)
+        deidentifier = Deidentifier(keep=keep_phrases(taxonomy, result.stories))
         findings = privacy_findings(deidentifier, result)
     except DeidentificationUnavailable as exc:
         result.problems.append(Problem("rijk", 1, f"privacycontrole niet uitgevoerd: {exc}",

@@ -299,14 +299,25 @@ def ids_in_git_history(stories_dir: Path) -> set[str]:
 
     A withdrawn story's id may still be cited somewhere, so :func:`next_id` must never hand it
     out again. Outside a git repository (or without git) there is no history: empty set."""
+    return deleted_story_ids(stories_dir) or set()
+
+
+def deleted_story_ids(stories_dir: Path, revisions: str = "HEAD") -> set[str] | None:
+    """Ids of story files deleted under ``stories_dir`` in ``revisions`` (a commit or a range
+    ``old..new``, so the web form can read only new commits); None if git cannot tell."""
+    base = Path(stories_dir).resolve()
+    while not base.is_dir() and base != base.parent:  # stories/ itself may be gone from disk
+        base = base.parent
+    pathspec = Path(stories_dir).resolve().relative_to(base).as_posix() or "."
     try:
         result = subprocess.run(
             ["git", "log", "--diff-filter=D", "--no-renames", "--name-only", "--format=",
-             "--", "."], cwd=stories_dir, capture_output=True, text=True, check=False)
+             revisions, "--", pathspec], cwd=base, capture_output=True, text=True,
+            check=False)
     except OSError:
-        return set()
+        return None
     if result.returncode != 0:
-        return set()
+        return None
     return {Path(line).stem for line in result.stdout.splitlines() if line.endswith(".md")}
 
 

@@ -90,7 +90,7 @@ def parse_source(path: Path, data: bytes) -> SourceFile:
         )
         return source
     lines = text.split("\n")
-    closing = next((i for i in range(1, len(lines)) if _is_boundary(lines[i])), None)
+    closing = next((i for i in range(1, len(lines)) if is_boundary(lines[i])), None)
     if closing is None:
         source.problems.append(
             Problem(where, len(text.rstrip("\n").split("\n")), "front-matter is niet "
@@ -105,7 +105,8 @@ def parse_source(path: Path, data: bytes) -> SourceFile:
     return source
 
 
-def _is_boundary(line: str) -> bool:
+def is_boundary(line: str) -> bool:
+    """A front-matter fence: a line of three or more dashes (also the form's edits use it)."""
     stripped = line.strip()
     return len(stripped) >= 3 and set(stripped) == {"-"}
 

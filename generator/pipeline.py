@@ -9,7 +9,7 @@ de-identification, NLP, pages or exports.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,10 +102,13 @@ def render_body(text: str) -> str:
     )
 
 
-def keep_phrases(taxonomy: Taxonomy, stories: list[Story]) -> list[str]:
-    """What de-identification must leave readable: places, teams, organisations, authors."""
-    return sorted({*taxonomy.readable_names(), *(s.author for s in stories), *(
-        s.team for s in stories)})
+def keep_phrases(taxonomy: Taxonomy, stories: Iterable[Any]) -> list[str]:
+    """What de-identification must leave readable: places, teams and organisations of the
+    taxonomy, and the author and team of every story (anything with ``.author`` and ``.team``:
+    a :class:`Story`, or the web form's index entry). One list for build, check and form."""
+    stories = list(stories)
+    return sorted({*taxonomy.readable_names(), *(s.author for s in stories),
+                   *(s.team for s in stories)} - {""})
 
 
 def story_fields(story: Story) -> dict[str, str]:
@@ -143,7 +146,7 @@ def deidentify(stories: list[Story], taxonomy: Taxonomy, cache: Path | None,
 def analyse(stories: list[PublicStory], taxonomy: Taxonomy, cache: Path | None,
             random_state: int = 0) -> Any:
     """Themes, values and clusters for the public stories (see :mod:`generator.nlp`)."""
-    from generator.nlp import Document, load_domain_stopwords, load_label_terms
+    from generator.nlp import Document, label_terms, load_domain_stopwords
     from generator.nlp import analyse as run_analysis
 
     documents = [
@@ -152,8 +155,8 @@ def analyse(stories: list[PublicStory], taxonomy: Taxonomy, cache: Path | None,
         for s in stories
     ]
     assert taxonomy.directory is not None
-    themes = load_label_terms(taxonomy.directory, "themes")
-    values = load_label_terms(taxonomy.directory, "values")
+    themes = label_terms(taxonomy.themes)
+    values = label_terms(taxonomy.values)
     return run_analysis(documents, themes, values,
                         cache_dir=cache / "nlp" if cache else None, random_state=random_state,
                         stopwords=load_domain_stopwords(taxonomy.directory))
@@ -194,7 +197,7 @@ def prepare(paths: PipelinePaths, *, nlp: bool = True, random_state: int = 0,
 
 def evaluate_labels(data: SiteData, cache: Path | None, random_state: int = 0) -> tuple[Any, str]:
     """Cross-validated quality of the labels, for the method page (see ``rijk evaluate``)."""
-    from generator.nlp import Document, evaluate, load_domain_stopwords, load_label_terms
+    from generator.nlp import Document, evaluate, label_terms, load_domain_stopwords
 
     documents = [
         Document(id=s.id, text=s.analysis_text(), declared_themes=tuple(s.story.themes),
@@ -202,8 +205,8 @@ def evaluate_labels(data: SiteData, cache: Path | None, random_state: int = 0) -
         for s in data.stories
     ]
     assert data.taxonomy.directory is not None
-    themes = load_label_terms(data.taxonomy.directory, "themes")
-    values = load_label_terms(data.taxonomy.directory, "values")
+    themes = label_terms(data.taxonomy.themes)
+    values = label_terms(data.taxonomy.values)
     evaluation = evaluate(documents, themes, values, cache_dir=cache / "nlp" if cache else None,
                           random_state=random_state,
                           stopwords=load_domain_stopwords(data.taxonomy.directory))

@@ -31,9 +31,13 @@ opleverde voor de bewoner, de buurt of het beleid. Noem bewoners niet bij naam: 
 """
 
 
+def prefix_for_stadsdeel(stadsdeel: str) -> str:
+    """The id prefix of a stadsdeel ("Zuidoost" → "zo"); "vh" for one outside the list."""
+    return STADSDEEL_PREFIX.get(stadsdeel, "vh")
+
+
 def prefix_for(project: Project, neighbourhood_key: str) -> str:
-    hood = project.taxonomy().neighbourhoods[neighbourhood_key]
-    return STADSDEEL_PREFIX.get(hood.stadsdeel, "vh")
+    return prefix_for_stadsdeel(project.taxonomy().neighbourhoods[neighbourhood_key].stadsdeel)
 
 
 def story_path(project: Project, story_id: str, year: int) -> Path:

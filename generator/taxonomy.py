@@ -91,11 +91,11 @@ class Taxonomy:
             raise TaxonomyError(f"{directory}: taxonomiemap niet gevonden")
         orgs = _read_yaml(directory / "organisations.yml") or {}
         return cls(
-            values=_load_entries(directory / "values.yml", Term),
-            themes=_load_entries(directory / "themes.yml", Term),
-            domains=_load_entries(directory / "domains.yml", Term),
-            neighbourhoods=_load_entries(directory / "neighbourhoods.yml", Neighbourhood),
-            indicators=_load_entries(directory / "indicators.yml", Indicator),
+            values=load_entries(directory / "values.yml", Term),
+            themes=load_entries(directory / "themes.yml", Term),
+            domains=load_entries(directory / "domains.yml", Term),
+            neighbourhoods=load_entries(directory / "neighbourhoods.yml", Neighbourhood),
+            indicators=load_entries(directory / "indicators.yml", Indicator),
             teams=[str(t) for t in orgs.get("teams", [])],
             organisations=[str(o) for o in orgs.get("organisations", [])],
             places=[str(p) for p in orgs.get("places", [])],
@@ -167,7 +167,8 @@ def _key_lines(path: Path) -> dict[str, int]:
     return lines
 
 
-def _load_entries(path: Path, model: type[T]) -> dict[str, T]:
+def load_entries(path: Path, model: type[T]) -> dict[str, T]:
+    """The entries of one taxonomy file as ``model``s, in file order; errors name file and line."""
     data = _read_yaml(path)
     if data is None:
         return {}

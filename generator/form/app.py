@@ -31,6 +31,7 @@ from generator.form.sessions import SESSION_COOKIE, SessionStore
 from generator.form.settings import FormSettings
 from generator.form.throttle import LoginThrottle
 from generator.form.users import UserError, UserStore
+from generator.pipeline import keep_phrases
 from generator.project import Project
 
 log = logging.getLogger("rijk.form")
@@ -83,8 +84,8 @@ def build_context(project: Project, settings: FormSettings) -> FormContext:
     except UserError as exc:
         log.error("%s", exc)
         people = []
-    keep = [*taxonomy.readable_names(), *(u.name for u in people), *(u.team for u in people),
-            *(e.author for e in index.refresh()), *(e.team for e in index.refresh())]
+    keep = [*keep_phrases(taxonomy, index.refresh()), *(u.name for u in people),
+            *(u.team for u in people)]
     site_dir = settings.resolved_site_dir(project.root)
     return FormContext(
         project=project, settings=settings, taxonomy=taxonomy, users=users,

@@ -31,6 +31,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.checks import deleted_story_ids
 from generator.form.storyfile import content_hash
 
 log = logging.getLogger("rijk.form.git")
@@ -161,18 +162,11 @@ class GitStore:
         if head is None or head == self._retired_upto:
             return self._retired
         span = f"{self._retired_upto}..{head}" if self._retired_upto else head
-        result = subprocess.run(
-            ["git", "log", "--diff-filter=D", "--no-renames", "--name-only", "--format=", span,
-             "--", self._rel(self.area)], cwd=self.top, capture_output=True, text=True,
-            check=False)
-        if result.returncode != 0:  # e.g. the old tip is gone after a rewrite: read it all
-            result = subprocess.run(
-                ["git", "log", "--diff-filter=D", "--no-renames", "--name-only", "--format=",
-                 head, "--", self._rel(self.area)], cwd=self.top, capture_output=True,
-                text=True, check=False)
-        if result.returncode == 0:
-            self._retired |= {Path(line).stem for line in result.stdout.splitlines()
-                              if line.endswith(".md")}
+        deleted = deleted_story_ids(self.area, span)
+        if deleted is None:  # e.g. the old tip is gone after a rewrite: read it all
+            deleted = deleted_story_ids(self.area, head)
+        if deleted is not None:
+            self._retired |= deleted
             self._retired_upto = head
         return self._retired
 

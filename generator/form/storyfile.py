@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from generator.loader import is_boundary
+
 FIELD_ORDER: tuple[str, ...] = (
     "id", "title", "date", "author", "team", "neighbourhood", "themes", "values", "domains",
     "consent", "status", "summary", "feedback",
@@ -69,9 +71,9 @@ def compose(fields: dict[str, Any], body: str) -> str:
 def set_fields(text: str, updates: dict[str, Any]) -> str:
     """Change, add (``value``) or remove (``None``) top-level front-matter fields in place."""
     lines = text.splitlines(keepends=True)
-    if not lines or not _is_boundary(lines[0]):
+    if not lines or not is_boundary(lines[0]):
         raise FrontMatterError("het bestand begint niet met front-matter ('---').")
-    closing = next((i for i in range(1, len(lines)) if _is_boundary(lines[i])), None)
+    closing = next((i for i in range(1, len(lines)) if is_boundary(lines[i])), None)
     if closing is None:
         raise FrontMatterError("de front-matter is niet afgesloten met '---'.")
     head, rest = lines[1:closing], lines[closing:]
@@ -99,12 +101,6 @@ def _dumper(texts: list[str]) -> type:
 
 def _key_pattern(key: str) -> re.Pattern[str]:
     return re.compile(rf"""^["']?{re.escape(key)}["']?\s*:""")
-
-
-def _is_boundary(line: str) -> bool:
-    """Same rule as :mod:`generator.loader`: a line of three or more dashes."""
-    stripped = line.strip()
-    return len(stripped) >= 3 and set(stripped) == {"-"}
 
 
 def _double_quoted(text: str) -> str:

@@ -69,6 +69,12 @@ class Evaluation:
     def per_label(self, kind: str) -> list[LabelMetrics]:
         return self.themes if kind == "themes" else self.values
 
+    def macro_f1(self, kind: str) -> float:
+        return self.themes_macro_f1 if kind == "themes" else self.values_macro_f1
+
+    def micro_f1(self, kind: str) -> float:
+        return self.themes_micro_f1 if kind == "themes" else self.values_micro_f1
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -90,8 +96,7 @@ class Evaluation:
                                  f"{_nl(m.recall)} | {_nl(m.f1)} |")
                 else:
                     lines.append(f"| {m.label} | 0 | – | – | – (nog door geen auteur gekozen) |")
-            macro = self.themes_macro_f1 if kind == "themes" else self.values_macro_f1
-            lines += [f"| **Gemiddeld (macro-F1)** | | | | **{_nl(macro)}** |", ""]
+            lines += [f"| **Gemiddeld (macro-F1)** | | | | **{_nl(self.macro_f1(kind))}** |", ""]
         lines += [
             "| Groepen (*Wat valt op*) | Waarde | Betekenis |",
             "| --- | ---: | --- |",
@@ -120,10 +125,8 @@ class Evaluation:
                                f"{m.recall:>6.3f} {m.f1:>6.3f}")
                 else:
                     out.append(f"{m.key:<20} {0:>4} {'-':>6} {'-':>6} {'-':>6}")
-            macro = self.themes_macro_f1 if kind == "themes" else self.values_macro_f1
-            micro = self.themes_micro_f1 if kind == "themes" else self.values_micro_f1
-            out += [f"{'macro-F1':<20} {'':>4} {'':>6} {'':>6} {macro:>6.3f}",
-                    f"{'micro-F1':<20} {'':>4} {'':>6} {'':>6} {micro:>6.3f}", ""]
+            out += [f"{'macro-F1':<20} {'':>4} {'':>6} {'':>6} {self.macro_f1(kind):>6.3f}",
+                    f"{'micro-F1':<20} {'':>4} {'':>6} {'':>6} {self.micro_f1(kind):>6.3f}", ""]
         out += [f"Groepen: {self.clusters} (stabiliteit {self.stability:.3f})",
                 f"NMI {self.nmi:.3f}  ARI {self.ari:.3f}  silhouette {self.silhouette:.3f}"]
         return "\n".join(out)
