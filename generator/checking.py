@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.checks import CheckResult
+from generator.checks import CheckResult, story_files
 from generator.loader import read_source
 from generator.problems import Problem
 from generator.project import Project
@@ -30,7 +30,7 @@ def check_with_privacy(project: Project, paths: list[Path], privacy: bool = True
         return result
     try:
         deidentifier = Deidentifier(keep=keep_phrases(taxonomy, result.stories))
-        findings = privacy_findings(deidentifier, result)
+        findings = privacy_findings(deidentifier, result, paths)
     except DeidentificationUnavailable as exc:
         result.problems.append(Problem("rijk", 1, f"privacycontrole niet uitgevoerd: {exc}",
                                        "warning"))
@@ -40,20 +40,32 @@ def check_with_privacy(project: Project, paths: list[Path], privacy: bool = True
     return result
 
 
-def privacy_findings(deidentifier, result: CheckResult) -> list[Problem]:
-    """Findings for title, summary and body of every valid story, at their source lines."""
-    problems: list[Problem] = []
+def privacy_findings(deidentifier, result: CheckResult,
+                     paths: list[Path] | None = None) -> list[Problem]:
+    """Findings for title, summary and body of every story, at their source lines: valid
+    stories, and also files with errors (read as far as they go), so the author sees the phone
+    number in the same run as the wrong date instead of after fixing it."""
+    parts: list[tuple[str, str, int]] = []
     for story in result.stories:
-        parts = [("title", story.title, story.line_of("title")),
-                 ("summary", story.summary or "", story.line_of("summary")),
-                 ("body", story.body, story.body_line)]
-        for _name, text, first_line in parts:
-            for finding in deidentifier.findings(text):
-                problems.append(Problem(
-                    story.path, first_line + finding.line - 1,
-                    f"mogelijk persoonsgegeven ({finding.kind}): {finding.preview} — haal het "
-                    "weg "
-                    "of maak het algemeen.", "warning", "privacy"))
+        parts += [(str(story.path), story.title, story.line_of("title")),
+                  (str(story.path), story.summary or "", story.line_of("summary")),
+                  (str(story.path), story.body, story.body_line)]
+    valid = {Path(story.path).resolve() for story in result.stories}
+    for path in story_files(paths or []):
+        if path.resolve() in valid:
+            continue
+        source = read_source(path)
+        for key in ("title", "summary"):
+            if isinstance(source.meta.get(key), str):
+                parts.append((str(path), source.meta[key], source.lines.get(key, 1)))
+        parts.append((str(path), source.body, source.body_line))
+    problems: list[Problem] = []
+    for where, text, first_line in parts:
+        for finding in deidentifier.findings(text):
+            problems.append(Problem(
+                where, first_line + finding.line - 1,
+                f"mogelijk persoonsgegeven ({finding.kind}): {finding.preview} — haal het weg "
+                "of maak het algemeen.", "warning", "privacy"))
     return problems
 
 

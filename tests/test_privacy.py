@@ -353,6 +353,21 @@ def test_rijk_check_reports_privacy_findings_at_their_lines(tmp_path: Path) -> N
     assert "06-12345678" not in result.output
 
 
+def test_rijk_check_shows_privacy_findings_also_in_a_story_with_errors(tmp_path: Path) -> None:
+    """At 17:00 on a Friday the author sees the wrong date and the phone number in one run."""
+    body = "Mevrouw Owusu belde op 06-12345678 over haar huur.\n"
+    text = story_text("zo-2019-001", body).replace("date: 2019-05-01", "date: 2019-02-30")
+    project = make_project(tmp_path / "p", {"2019/verhaal.md": text})
+    result = CliRunner().invoke(main, ["check", "--project", str(project),
+                                       str(project / "stories")])
+    assert result.exit_code == 1, result.output
+    assert "verhaal.md:4: datum '2019-02-30' bestaat niet" in result.output
+    assert any(line.endswith("verhaal.md:14: waarschuwing: mogelijk persoonsgegeven "
+                             "(telefoonnummer): 06-… — haal het weg of maak het algemeen.")
+               for line in result.output.splitlines()), result.output
+    assert "06-12345678" not in result.output
+
+
 def test_rijk_deidentify_reads_stdin() -> None:
     text = "Mevrouw Adjoa Mensah belt 06-12345678.\nZe woont in de Bijlmer.\n"
     result = CliRunner().invoke(main, ["deidentify", "--project", str(ROOT)], input=text)
