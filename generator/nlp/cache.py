@@ -11,12 +11,10 @@ see how much work a build did.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from generator.jsonstore import JsonStore
 from generator.nlp.text import DutchProcessor, ProcessedText
 
 
@@ -34,36 +32,25 @@ class LemmaCache:
 
     def __init__(self, processor: DutchProcessor, directory: Path | None = None) -> None:
         self.processor = processor
-        self.directory = Path(directory) if directory is not None else None
+        self.store = JsonStore(directory) if directory is not None else None
         self.processed = 0
         """Texts that went through spaCy during the life of this object."""
         self.hits = 0
         """Texts read back from disk."""
         self.processed_keys: list[str] = []
 
-    def _path(self, key: str) -> Path:
-        assert self.directory is not None
-        return self.directory / key[:2] / f"{key}.json"
-
     def _read(self, key: str) -> ProcessedText | None:
-        if self.directory is None:
+        data = self.store.get(key) if self.store is not None else None
+        if data is None:
             return None
         try:
-            data = json.loads(self._path(key).read_text(encoding="utf-8"))
             return ProcessedText.from_json(data)
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # absent or damaged: process again and overwrite
+        except (ValueError, KeyError, TypeError):
+            return None  # damaged: process again and overwrite
 
     def _write(self, key: str, processed: ProcessedText) -> None:
-        if self.directory is None:
-            return
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename, so an interrupted build never leaves a half-written entry.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(processed.to_json(), handle, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, path)
+        if self.store is not None:
+            self.store.put(key, processed.to_json())
 
     def process(self, texts: Sequence[str]) -> list[ProcessedText]:
         """The processed form of every text, in order; only cache misses reach spaCy."""

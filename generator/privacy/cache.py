@@ -10,11 +10,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from generator.jsonstore import JsonStore
 from generator.privacy.model import Span
 
 Analysis = dict[str, list[Span]]
@@ -39,31 +38,19 @@ def cache_key(fields: Mapping[str, str], keep: list[str]) -> str:
 
 
 class AnalysisCache:
-    """JSON files under ``directory/ab/abcdef….json``; unreadable entries are misses."""
+    """Analyses as JSON (offsets and kinds per field) in a :class:`JsonStore`."""
 
     def __init__(self, directory: Path) -> None:
-        self.directory = directory
-
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
+        self.store = JsonStore(directory)
 
     def get(self, key: str) -> Analysis | None:
+        raw = self.store.get(key)
         try:
-            raw = json.loads(self._path(key).read_text(encoding="utf-8"))
             return {name: [Span(int(s), int(e), str(k)) for s, e, k in spans]
-                    for name, spans in raw.items()}
-        except (OSError, ValueError, TypeError):
+                    for name, spans in raw.items()} if raw is not None else None
+        except (AttributeError, ValueError, TypeError):
             return None
 
     def put(self, key: str, analysis: Analysis) -> None:
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            data = {name: [[s.start, s.end, s.kind] for s in spans]
-                    for name, spans in analysis.items()}
-            with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False,
-                                             suffix=".tmp", encoding="utf-8") as handle:
-                json.dump(data, handle)
-            os.replace(handle.name, path)
-        except OSError:  # a cache that cannot be written only costs time
-            pass
+        self.store.put(key, {name: [[s.start, s.end, s.kind] for s in spans]
+                             for name, spans in analysis.items()})
