@@ -17,8 +17,6 @@ written. If committing fails, every file of the batch is put back as it was.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import logging
 import os
 import queue
@@ -26,13 +24,14 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.checks import deleted_story_ids
 from generator.form.storyfile import content_hash
+from generator.locks import exclusive_lock
 
 log = logging.getLogger("rijk.form.git")
 
@@ -207,7 +206,7 @@ class GitStore:
 
     def _process(self, jobs: list[_Job]) -> None:
         error = ""
-        with self._file_lock():
+        with exclusive_lock(self.git_dir / "rijk-form.lock"):  # also a 2nd form server
             for attempt in range(3):
                 pending = [j for j in jobs if not j.future.done()]
                 if not pending:
@@ -383,16 +382,6 @@ class GitStore:
     def _rel(self, path: Path) -> str:
         """A path as git names it: relative to the top of the repository, with slashes."""
         return Path(path).resolve().relative_to(self.top).as_posix()
-
-    @contextlib.contextmanager
-    def _file_lock(self) -> Iterator[None]:
-        """Also serialise against a second form server on the same repository."""
-        with open(self.git_dir / "rijk-form.lock", "a+b") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _git(self, *args: str) -> str:
         result = subprocess.run(["git", *args], cwd=self.root, capture_output=True, text=True,

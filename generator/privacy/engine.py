@@ -23,6 +23,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from generator.locks import exclusive_lock
 from generator.privacy.model import Span
 
 FAIL_ENV = "RIJK_DEDUCE_FAIL"
@@ -103,30 +104,10 @@ def _load() -> Any:
     path = cache_path()
     try:
         path.mkdir(parents=True, exist_ok=True)
-        with _file_lock(path / ".lock"):
+        with exclusive_lock(path / ".lock"):
             return deduce.Deduce(cache_path=path)
     except Exception as exc:
         raise DeidentificationUnavailable(f"deduce kan niet geladen worden: {exc}") from exc
-
-
-class _file_lock:
-    """An exclusive ``flock`` so parallel processes build deduce's cache only once."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.handle: Any = None
-
-    def __enter__(self) -> None:
-        import fcntl
-
-        self.handle = open(self.path, "a")
-        fcntl.flock(self.handle, fcntl.LOCK_EX)
-
-    def __exit__(self, *exc: object) -> None:
-        import fcntl
-
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
-        self.handle.close()
 
 
 DATE_CONTEXT = re.compile(r"(geboren|geb\.|geboortedatum|verjaardag|jarig)\W+(\w+\W+){0,3}$",
