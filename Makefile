@@ -8,13 +8,17 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo site test install browser lint bench
 
+ENGINE ?=
+ENGINE_ARG := $(if $(ENGINE),--engine $(ENGINE))
+
+# `make demo ENGINE=zensical` builds and serves with Zensical instead of MkDocs (Material).
 demo: install
-	$(VENV)/bin/rijk build
+	$(VENV)/bin/rijk build $(ENGINE_ARG)
 	@echo "Site gebouwd in site/. Bekijk hem op http://127.0.0.1:8000 (Ctrl-C stopt)."
-	$(VENV)/bin/rijk serve --dev-addr 127.0.0.1:8000
+	$(VENV)/bin/rijk serve $(ENGINE_ARG) --dev-addr 127.0.0.1:8000
 
 site: install
-	$(VENV)/bin/rijk build
+	$(VENV)/bin/rijk build $(ENGINE_ARG)
 
 test: install browser
 	$(PY) -m pytest -q

@@ -24,12 +24,19 @@ def check_with_privacy(project: Project, paths: list[Path], privacy: bool = True
     try:
         from generator.pipeline import keep_phrases
         from generator.privacy import DeidentificationUnavailable, Deidentifier
+        from generator.privacy.residual import ConfirmationError, load_confirmations
     except ImportError as exc:  # pragma: no cover - only when the package is broken
         result.problems.append(Problem("rijk", 1, f"privacycontrole niet uitgevoerd: {exc}",
                                        "warning"))
         return result
     try:
-        deidentifier = Deidentifier(keep=keep_phrases(taxonomy, result.stories))
+        confirmations = load_confirmations(project.taxonomy_dir)
+    except ConfirmationError as exc:
+        result.problems.append(Problem(str(exc.path), exc.line, exc.reason))
+        confirmations = []
+    try:
+        deidentifier = Deidentifier(keep=keep_phrases(taxonomy, result.stories),
+                                    confirmations=confirmations)
         findings = privacy_findings(deidentifier, result, paths)
     except DeidentificationUnavailable as exc:
         result.problems.append(Problem("rijk", 1, f"privacycontrole niet uitgevoerd: {exc}",
@@ -62,11 +69,19 @@ def privacy_findings(deidentifier, result: CheckResult,
     problems: list[Problem] = []
     for where, text, first_line in parts:
         for finding in deidentifier.findings(text):
-            problems.append(Problem(
-                where, first_line + finding.line - 1,
-                f"mogelijk persoonsgegeven ({finding.kind}): {finding.preview} — haal het weg "
-                "of maak het algemeen.", "warning", "privacy"))
+            problems.append(Problem(where, first_line + finding.line - 1, finding_message(finding),
+                                    "warning", "privacy"))
     return problems
+
+
+def finding_message(finding) -> str:
+    """The Dutch message for a privacy finding, with what to do about it."""
+    if finding.kind == "restrisico":
+        return (f"restrisico: '{finding.text}' staat in een namenlijst en blijft leesbaar. Is het "
+                "een persoon, haal de naam weg of schrijf 'mevrouw [naam]'; is het geen naam, "
+                "laat een coördinator het bevestigen in taxonomy/privacy.yml.")
+    return (f"mogelijk persoonsgegeven ({finding.kind}): {finding.preview} — haal het weg of "
+            "maak het algemeen.")
 
 
 def source_text(path: Path) -> str:

@@ -35,7 +35,7 @@ FIELD_HINTS = {
     "team": "de naam van je team, bijvoorbeeld 'Buurtteam Gaasperdam'",
     "neighbourhood": "de wijk: een sleutel uit taxonomy/neighbourhoods.yml of een CBS-code",
     "consent": "true als de betrokken bewoners toestemming gaven voor publicatie, anders false",
-    "status": "draft, review of published",
+    "status": "draft, review, published of withdrawn",
 }
 
 
@@ -127,6 +127,7 @@ class _StoryChecker:
         self.check_neighbourhood()
         self.check_consent()
         self.check_status()
+        self.check_withdrawn()
         for kind in ("themes", "values", "domains"):
             self.check_keys(kind)
         self.check_text_fields()
@@ -207,12 +208,17 @@ class _StoryChecker:
         self.clean["neighbourhood"] = key
 
     def check_consent(self) -> None:
+        """Only the plain, lower-case ``true``/``false`` count (the loader makes those a bool):
+        ``yes``, ``on``, ``1``, ``"true"`` and also ``True`` are refused, never guessed."""
         if "consent" not in self.meta or self.meta["consent"] is None:
             return
         value = self.meta["consent"]
         if not isinstance(value, bool):
-            self.error("consent", f"consent moet true of false zijn, niet '{value}'. Schrijf "
-                       "true alleen als de betrokken bewoners toestemming gaven.")
+            typed = self.source.raw.get("consent", str(value))
+            self.error("consent", f"consent moet true of false zijn, niet '{typed}'. Schrijf "
+                       "consent: true of consent: false (kleine letters, zonder "
+                       "aanhalingstekens); true alleen als de betrokken bewoners toestemming "
+                       "gaven.")
             return
         self.clean["consent"] = value
 
@@ -220,12 +226,19 @@ class _StoryChecker:
         value = self._present("status")
         if value is None:
             return
-        text = str(value).strip()
+        text = value if isinstance(value, str) else self.source.raw.get("status", str(value))
         if text not in STATUSES:
             self.error("status", f"onbekende status '{text}'.{suggest(text, list(STATUSES))} "
-                       "Kies draft, review of published.")
+                       "Kies precies één van draft, review, published of withdrawn (kleine "
+                       "letters).")
             return
         self.clean["status"] = text
+
+    def check_withdrawn(self) -> None:
+        if self.clean.get("status") == "withdrawn":
+            self.error("status", "status: withdrawn — dit verhaal is ingetrokken en verdwijnt "
+                       "bij de volgende bouw uit de site, de zoekindex en de downloads.",
+                       "warning")
 
     def check_keys(self, kind: str) -> None:
         value = self.meta.get(kind)
@@ -239,7 +252,13 @@ class _StoryChecker:
         known: dict[str, Any] = getattr(self.taxonomy, kind)
         keys: list[str] = []
         for item in items:
-            key = str(item).strip()
+            if item is None:  # an empty list item ("- " or "[wonen, ~]") says nothing
+                continue
+            if not isinstance(item, str):
+                self.error(kind, f"'{kind}' moet een lijst van sleutels zijn, bijvoorbeeld "
+                           "[wonen, werk], zonder lijsten of tabellen erin.")
+                return
+            key = item.strip()
             if key not in known:
                 self.error(kind, f"onbekende sleutel '{key}' in {kind}.{suggest(key, list(known))}"
                            f" Kies uit: {', '.join(known)}.")
@@ -252,10 +271,10 @@ class _StoryChecker:
             value = self._present(key)
             if value is None:
                 continue
-            if not isinstance(value, str | int | float):
+            if not isinstance(value, str):  # the loader keeps every scalar as typed text
                 self.error(key, f"'{key}' moet tekst zijn. Zet de tekst tussen aanhalingstekens.")
                 continue
-            self.clean[key] = str(value).strip()
+            self.clean[key] = value.strip()
 
     def check_body(self) -> None:
         if not self.source.body.strip():

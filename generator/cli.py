@@ -7,18 +7,19 @@ so ``rijk check`` stays quick and a broken optional part never breaks the others
 from __future__ import annotations
 
 import importlib
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
+from generator.build.config import ENGINES, ConfigError
 from generator.project import Project
 
 LAZY_COMMANDS = {
     "figures": "generator.figures.commands:figures",
     "deidentify": "generator.privacy.commands:deidentify",
+    "privacy": "generator.privacy.commands:privacy",
     "evaluate": "generator.nlp.commands:evaluate",
     "form": "generator.form.commands:form",
     "users": "generator.form.commands:users",
@@ -51,6 +52,11 @@ def _unavailable(name: str, exc: ImportError) -> click.Command:
     return click.Command(name, callback=run, help=f"(niet beschikbaar: {exc})")
 
 
+PROJECT_OPTION = click.option(
+    "--project", "root", type=click.Path(path_type=Path, file_okay=False), default=None,
+    help="Projectmap (standaard: de map met rijk.yml of mkdocs.yml boven de huidige map).")
+
+
 @click.group(cls=LazyGroup)
 @click.version_option(package_name="rijke-verantwoording")
 def main() -> None:
@@ -60,13 +66,12 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--no-privacy", is_flag=True, help="Sla de zoektocht naar persoonsgegevens over.")
-@click.option("--project", "root", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Projectmap (standaard: de map met mkdocs.yml boven de huidige map).")
+@PROJECT_OPTION
 def check(paths: tuple[Path, ...], no_privacy: bool, root: Path | None) -> None:
     """Controleer verhalen: elke fout als pad:regel: melding, met de oplossing."""
     from generator.checking import check_with_privacy
 
-    project = Project.find(root)
+    project = _project(root)
     targets = list(paths) or [project.stories_dir]
     missing = [p for p in targets if not p.exists()]
     for path in missing:
@@ -87,13 +92,13 @@ def check(paths: tuple[Path, ...], no_privacy: bool, root: Path | None) -> None:
 @click.option("--prefix", default=None,
               help="Voorvoegsel van de id (standaard: van het stadsdeel).")
 @click.option("--date", "when", default=None, help="Datum JJJJ-MM-DD (standaard: vandaag).")
-@click.option("--project", "root", type=click.Path(path_type=Path, file_okay=False), default=None)
+@PROJECT_OPTION
 def new(title: str, neighbourhood: str, author: str, team: str, prefix: str | None,
         when: str | None, root: Path | None) -> None:
     """Maak een nieuw verhaal met een vrije, vaste id (status: draft)."""
     from generator.scaffold import scaffold_story
 
-    project = Project.find(root)
+    project = _project(root)
     try:
         day = date.fromisoformat(when) if when else date.today()
     except ValueError as exc:
@@ -106,30 +111,80 @@ def new(title: str, neighbourhood: str, author: str, team: str, prefix: str | No
     click.echo(f"Nieuw verhaal: {path}")
 
 
+ENGINE_OPTION = click.option(
+    "--engine", type=click.Choice(ENGINES), default=None,
+    help="mkdocs (Material) of zensical (standaard: 'engine' in rijk.yml, anders mkdocs).")
+
+
 @main.command()
 @click.option("--strict", is_flag=True,
               help="Stop bij elke waarschuwing (ook een ongeldig verhaal).")
-@click.option("--site-dir", type=click.Path(path_type=Path), default=None, help="Uitvoermap.")
-@click.option("--project", "root", type=click.Path(path_type=Path, file_okay=False), default=None)
-def build(strict: bool, site_dir: Path | None, root: Path | None) -> None:
-    """Bouw de site (mkdocs build)."""
-    project = Project.find(root)
-    args = [sys.executable, "-m", "mkdocs", "build", "--clean"]
-    if strict:
-        args.append("--strict")
-    if site_dir:
-        args += ["--site-dir", str(site_dir.resolve())]
-    sys.exit(subprocess.call(args, cwd=project.root))
+@click.option("--site-dir", type=click.Path(path_type=Path), default=None,
+              help="Uitvoermap (standaard: folders.site in rijk.yml, anders site/).")
+@ENGINE_OPTION
+@click.option("--quiet", is_flag=True, help="Alleen fouten en waarschuwingen tonen.")
+@click.option("--force", is_flag=True,
+              help="Bouw ook als er sinds de vorige bouw niets veranderde.")
+@PROJECT_OPTION
+def build(strict: bool, site_dir: Path | None, engine: str | None, quiet: bool, force: bool,
+          root: Path | None) -> None:
+    """Bouw de site: verhalen → gegenereerde pagina's → engine → privacyscan → site/."""
+    from generator.build.run import BuildError, Progress
+    from generator.build.run import build as run_build
+
+    project = _project(root)
+    _build_logging(quiet)
+    try:
+        run_build(project, engine=engine, strict=strict, site_dir=site_dir,
+                  progress=Progress(quiet=quiet), force=force)
+    except BuildError as exc:
+        click.echo(f"ERROR   -  {exc}", err=True)
+        click.echo("Bouwen mislukt: er is niets gepubliceerd; de vorige site is ongewijzigd.",
+                   err=True)
+        sys.exit(1)
 
 
 @main.command()
-@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
-@click.option("--project", "root", type=click.Path(path_type=Path, file_okay=False), default=None)
-def serve(dev_addr: str, root: Path | None) -> None:
-    """Bekijk de site terwijl je schrijft (mkdocs serve, met live herladen)."""
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True,
+              help="Adres en poort; alleen loopback (127.0.0.1, localhost, ::1).")
+@ENGINE_OPTION
+@PROJECT_OPTION
+def serve(dev_addr: str, engine: str | None, root: Path | None) -> None:
+    """Bekijk de site terwijl je schrijft: bouwt opnieuw wat veranderde, met live herladen."""
+    from generator.build.run import BuildError
+    from generator.build.serve import serve as run_serve
+
+    project = _project(root)
+    _build_logging(False)
+    try:
+        sys.exit(run_serve(project, dev_addr=dev_addr, engine=engine))
+    except BuildError as exc:
+        click.echo(f"ERROR   -  {exc}", err=True)
+        sys.exit(1)
+
+
+def _project(root: Path | None) -> Project:
+    """The project, with its ``rijk.yml`` read and validated (a clear error if it is wrong)."""
     project = Project.find(root)
-    sys.exit(subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr],
-                             cwd=project.root))
+    try:
+        project.config  # noqa: B018 - validate now, before any work
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    return project
+
+
+def _build_logging(quiet: bool) -> None:
+    """Warnings about stories (and the NLP's cache line) on stderr, like MkDocs did."""
+    import logging
+
+    logger = logging.getLogger("mkdocs.plugins.rijke-verantwoording")
+    if not any(getattr(h, "_rijk", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._rijk = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    logger.propagate = False
 
 
 if __name__ == "__main__":  # `python -m generator.cli` (rijk bench runs sections this way)

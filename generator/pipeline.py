@@ -1,9 +1,10 @@
 """The build pipeline as small steps: load → validate → gate → de-identify → NLP → figures.
 
-Each step is a function with plain inputs and outputs so the MkDocs plugin, ``rijk bench`` and
-the tests can run the same code. The publication gate sits before anything that produces text
-for the site: a story that is not ``published`` with ``consent: true`` never reaches
-de-identification, NLP, pages or exports.
+Each step is a function with plain inputs and outputs so ``rijk build``/``rijk serve``
+(:mod:`generator.build`), the MkDocs plugin, ``rijk bench`` and the tests run the same code.
+The publication gate sits before anything that produces text for the site: a story that is
+not ``published`` with ``consent: true`` never reaches de-identification, NLP, pages or
+exports.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ class PublicStory:
     summary: str
     body: str
     body_html: str
+    residual: list[Any] = field(default_factory=list)
+    """Restrisico findings (:class:`generator.privacy.residual.ResidualRisk`): known names
+    left readable; the build logs them and ``--strict`` fails on unconfirmed ones."""
 
     @property
     def id(self) -> str:
@@ -125,17 +129,28 @@ def deidentify(stories: list[Story], taxonomy: Taxonomy, cache: Path | None,
     except ImportError as exc:
         raise PublicationError(f"de-identificatie is niet beschikbaar ({exc}); er wordt niets "
                                "gepubliceerd.") from exc
+    from generator.privacy.residual import ConfirmationError, load_confirmations
+
+    try:
+        confirmations = (load_confirmations(taxonomy.directory)
+                         if taxonomy.directory is not None else [])
+    except ConfirmationError as exc:
+        raise PublicationError(f"{exc}. Er wordt niets gepubliceerd.") from exc
     try:
         deidentifier = Deidentifier(keep=keep_phrases(taxonomy, all_stories),
-                                    cache_dir=cache / "privacy" if cache else None)
+                                    cache_dir=cache / "privacy" if cache else None,
+                                    confirmations=confirmations)
         sources = [story_fields(s) for s in all_stories]
         deidentifier.analyse_many(sources)  # one pass (parallel when large, cached)
         public: list[PublicStory] = []
         for story in stories:
-            fields = deidentifier.deidentify_fields(story_fields(story))
+            original = story_fields(story)
+            fields = deidentifier.deidentify_fields(original)
             public.append(PublicStory(story=story, title=fields["title"],
                                       summary=fields["summary"], body=fields["body"],
-                                      body_html=render_body(fields["body"])))
+                                      body_html=render_body(fields["body"]),
+                                      residual=deidentifier.residual(original,
+                                                                     story_id=story.id)))
         needles = collect_needles(deidentifier, sources)
     except DeidentificationUnavailable as exc:
         raise PublicationError(f"de-identificatie kon niet draaien: {exc}. Er wordt niets "
@@ -169,34 +184,49 @@ def load_figures(paths: PipelinePaths, taxonomy: Taxonomy) -> Any:
 
 
 def prepare(paths: PipelinePaths, *, nlp: bool = True, random_state: int = 0,
-            clock: Callable[[], float] | None = None) -> SiteData:
-    """Run every step and return what the pages are made from."""
+            clock: Callable[[], float] | None = None,
+            on_step: Callable[[str, float], None] | None = None) -> SiteData:
+    """Run every step and return what the pages are made from; ``on_step(name, seconds)`` is
+    called after each step (the build prints one line per step)."""
     import time
 
     now = clock or time.perf_counter
     timings: dict[str, float] = {}
+
+    def done(name: str, start: float) -> None:
+        timings[name] = now() - start
+        if on_step is not None:
+            on_step(name, timings[name])
+
     start = now()
     taxonomy = Taxonomy.load(paths.taxonomy)
     checked = check_corpus([paths.stories], taxonomy)
-    timings["load_validate"] = now() - start
+    done("load_validate", start)
     public, withheld = gate(checked.stories)
     start = now()
     stories, needles = deidentify(public, taxonomy, paths.cache, checked.stories)
-    timings["deidentify"] = now() - start
+    done("deidentify", start)
     data = SiteData(taxonomy=taxonomy, checked=checked, stories=stories, withheld=withheld,
                     personal_data=needles, timings=timings)
     start = now()
     data.figures = load_figures(paths, taxonomy)
-    timings["figures"] = now() - start
+    done("figures", start)
     if nlp and stories:
         start = now()
         data.analysis = analyse(stories, taxonomy, paths.cache, random_state)
-        timings["nlp"] = now() - start
+        done("nlp", start)
     return data
 
 
+EVALUATION_CACHE_VERSION = "1"
+
+
 def evaluate_labels(data: SiteData, cache: Path | None, random_state: int = 0) -> tuple[Any, str]:
-    """Cross-validated quality of the labels, for the method page (see ``rijk evaluate``)."""
+    """Cross-validated quality of the labels, for the method page (see ``rijk evaluate``).
+
+    Cached under ``cache/evaluation/`` by a hash of everything it depends on (the documents,
+    the label terms, the stop words, the seed and the NLP code), so an unchanged corpus costs
+    nothing and any change recomputes it."""
     from generator.nlp import Document, evaluate, label_terms, load_domain_stopwords
 
     documents = [
@@ -207,10 +237,57 @@ def evaluate_labels(data: SiteData, cache: Path | None, random_state: int = 0) -
     assert data.taxonomy.directory is not None
     themes = label_terms(data.taxonomy.themes)
     values = label_terms(data.taxonomy.values)
+    stopwords = load_domain_stopwords(data.taxonomy.directory)
+    key = _evaluation_key(documents, themes, values, stopwords, random_state)
+    cached = _read_evaluation(cache, key)
+    if cached is not None:
+        return cached, evaluation_markdown(cached)
     evaluation = evaluate(documents, themes, values, cache_dir=cache / "nlp" if cache else None,
-                          random_state=random_state,
-                          stopwords=load_domain_stopwords(data.taxonomy.directory))
+                          random_state=random_state, stopwords=stopwords)
+    _write_evaluation(cache, key, evaluation)
     return evaluation, evaluation_markdown(evaluation)
+
+
+def _evaluation_key(documents: list[Any], themes: Any, values: Any, stopwords: Any,
+                    random_state: int) -> str:
+    import hashlib
+
+    import generator.nlp
+
+    digest = hashlib.sha256(EVALUATION_CACHE_VERSION.encode())
+    for part in (documents, themes, values, sorted(stopwords), random_state):
+        digest.update(repr(part).encode("utf-8"))
+        digest.update(b"\0")
+    nlp_dir = Path(generator.nlp.__file__).parent  # a change in the NLP code recomputes
+    for source in sorted(nlp_dir.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _read_evaluation(cache: Path | None, key: str) -> Any:
+    import pickle
+
+    if cache is None:
+        return None
+    try:
+        return pickle.loads((cache / "evaluation" / f"{key}.pickle").read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+
+
+def _write_evaluation(cache: Path | None, key: str, evaluation: Any) -> None:
+    import os
+    import pickle
+
+    if cache is None:
+        return
+    folder = cache / "evaluation"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.pickle"):  # one entry: the newest corpus
+        old.unlink(missing_ok=True)
+    temp = folder / f".{key}.{os.getpid()}.tmp"
+    temp.write_bytes(pickle.dumps(evaluation))
+    os.replace(temp, folder / f"{key}.pickle")
 
 
 def evaluation_markdown(evaluation: Any) -> str:

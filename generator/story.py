@@ -10,13 +10,19 @@ import re
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 STORY_ID = re.compile(r"^[a-z][a-z0-9]{1,9}-\d{4}-\d{3,4}$")
 """Stable citation ids such as ``zo-2025-007``: prefix, year, sequence number."""
 
-Status = Literal["draft", "review", "published"]
-STATUSES: tuple[str, ...] = ("draft", "review", "published")
+Status = Literal["draft", "review", "published", "withdrawn"]
+STATUSES: tuple[str, ...] = ("draft", "review", "published", "withdrawn")
+"""``withdrawn``: the residents took their consent back. Valid, never public (see
+:attr:`Story.is_public`); the next build drops it from pages, search index and downloads."""
+STATUS_LABELS: dict[str, str] = {
+    "draft": "concept", "review": "ter beoordeling", "published": "gepubliceerd",
+    "withdrawn": "ingetrokken",
+}
 REQUIRED_FIELDS: tuple[str, ...] = (
     "id", "title", "date", "author", "team", "neighbourhood", "consent", "status",
 )
@@ -35,7 +41,7 @@ class Story(BaseModel):
     themes: list[str] = Field(default_factory=list)
     values: list[str] = Field(default_factory=list)
     domains: list[str] = Field(default_factory=list)
-    consent: bool
+    consent: StrictBool  # never coerced: only a real True opens the gate
     status: Status
     summary: str | None = None
     feedback: str | None = None

@@ -20,7 +20,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
-    """The shipped demo corpus built with a real ``mkdocs build``: (project, site, log), the
+    """The shipped demo corpus built with a real ``rijk build``: (project, site, log), the
     log being everything the build printed (stderr, then stdout)."""
     project = make_project(tmp_path_factory.mktemp("demo"), copy_stories=True)
     site = project / "site"

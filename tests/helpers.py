@@ -1,10 +1,12 @@
-"""Shared test helpers: temp projects made of the real taxonomy, figures and mkdocs.yml,
-real ``mkdocs build`` runs, and a headless Chromium launcher."""
+"""Shared test helpers: temp projects made of the real taxonomy, figures, mkdocs.yml and
+rijk.yml, real ``rijk build`` runs, and a headless Chromium launcher."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import textwrap
@@ -26,6 +28,8 @@ def make_project(target: Path, stories: dict[str, str] | None = None,
     for name in ("taxonomy", "figures", "docs"):
         shutil.copytree(ROOT / name, target / name, dirs_exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    if (ROOT / "rijk.yml").exists():
+        shutil.copy(ROOT / "rijk.yml", target / "rijk.yml")
     if copy_stories:
         shutil.copytree(ROOT / "stories", target / "stories", dirs_exist_ok=True)
     (target / "stories").mkdir(exist_ok=True)
@@ -47,13 +51,43 @@ def story_text(story_id: str, body: str, *, title: str = "Een verhaal", date: st
 
 
 def mkdocs_build(project: Path, site: Path, *, strict: bool = False,
-                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """A real ``mkdocs build`` in a subprocess, as a user runs it."""
-    args = [sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir", str(site)]
+                 env: dict[str, str] | None = None,
+                 engine: str | None = None) -> subprocess.CompletedProcess[str]:
+    """A real ``rijk build`` in a subprocess, as a user runs it (the name stays from when the
+    build was ``mkdocs build``; the engine is MkDocs unless ``engine`` says otherwise)."""
+    args = ["build", "--force", "--site-dir", str(site)]
     if strict:
         args.append("--strict")
-    return subprocess.run(args, cwd=project, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=900)
+    if engine:
+        args += ["--engine", engine]
+    return rijk(project, *args, env=env)
+
+
+def rijk(project: Path, *args: str, env: dict[str, str] | None = None,
+         timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    """``rijk ARGS`` in a subprocess with the project as working folder."""
+    return subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=project,
+                          capture_output=True, text=True, env={**os.environ, **(env or {})},
+                          timeout=timeout)
+
+
+def write_config(project: Path, text: str) -> Path:
+    """Replace the project's ``rijk.yml``."""
+    path = project / "rijk.yml"
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    """Relative path → sha256 of every file below ``folder`` (to prove it did not change)."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def site_text(site: Path) -> dict[Path, str]:

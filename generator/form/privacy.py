@@ -36,6 +36,10 @@ class FormFinding:
 
     @property
     def advice(self) -> str:
+        if self.kind == "restrisico":
+            return (f"'{self.text}' staat in een namenlijst en blijft leesbaar. Is het een "
+                    "persoon, haal de naam weg; is het geen naam, dan kan een coördinator het "
+                    "bevestigen in taxonomy/privacy.yml.")
         return (f"Dit lijkt een {self.kind} ('{self.text}') — haal het weg of maak het "
                 "algemeen.")
 
@@ -48,8 +52,9 @@ class PrivacyService:
     """Owns the one :class:`generator.privacy.Deidentifier` of the server process."""
 
     def __init__(self, keep: list[str], cache_dir: Path | None = None,
-                 enabled: bool = True) -> None:
+                 enabled: bool = True, taxonomy_dir: Path | None = None) -> None:
         self.keep = sorted({k for k in keep if k})
+        self.taxonomy_dir = taxonomy_dir
         self.cache_dir = cache_dir
         self.state = LOADING if enabled else DISABLED
         self.reason = "" if enabled else "de privacycheck is uitgezet voor deze server."
@@ -115,8 +120,11 @@ class PrivacyService:
     def _load(self) -> None:
         try:
             from generator.privacy import Deidentifier
+            from generator.privacy.residual import load_confirmations
 
-            deidentifier = Deidentifier(keep=self.keep, cache_dir=self.cache_dir)
+            confirmations = load_confirmations(self.taxonomy_dir) if self.taxonomy_dir else []
+            deidentifier = Deidentifier(keep=self.keep, cache_dir=self.cache_dir,
+                                        confirmations=confirmations)
             deidentifier.findings("Bel mevrouw Jansen op 06-12345678.")  # load deduce now
         except ImportError as exc:
             self._fail(f"het privacy-onderdeel ontbreekt ({exc}).")

@@ -1,6 +1,6 @@
 """Rebuild the public site in the background after a publication, and say when it is live.
 
-Publishing must not wait for ``mkdocs build`` (seconds to minutes), and ten publications in a
+Publishing must not wait for ``rijk build`` (seconds to minutes), and ten publications in a
 row need one or two builds, not ten: requests are numbered and coalesced, and a build started
 after request *n* contains everything up to *n*. The build goes into a fresh folder that
 replaces the site folder only when the build succeeded, so a failed build never leaves a broken
@@ -20,6 +20,9 @@ from pathlib import Path
 
 log = logging.getLogger("rijk.form.rebuild")
 PLACEHOLDER = "{site_dir}"
+"""Replaced by a fresh temporary folder; the runner swaps it into place after success."""
+TARGET = "{site}"
+"""Replaced by the site folder itself, for a command that swaps on its own (``rijk build``)."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,7 @@ class Rebuilder:
                                            dir=self.site_dir.parent))
         args = [part.replace(PLACEHOLDER, str(target)) if target else part
                 for part in self.command]
+        args = [part.replace(TARGET, str(self.site_dir)) for part in args]
         if shutil.which("nice"):  # leave the CPU to the form while the site builds
             args = ["nice", "-n", "10", *args]
         try:

@@ -36,6 +36,7 @@ from generator.form.storyform import BODY_MAX, StoryInput, check_input
 from generator.form.users import User
 from generator.loader import read_source
 from generator.pipeline import render_body
+from generator.story import STATUS_LABELS as STORY_STATUS_LABELS
 from generator.story import STORY_ID
 
 router = APIRouter()
@@ -43,7 +44,7 @@ ACTIONS = {"insturen": "review", "concept": "draft"}
 CSRF_AGAIN = ("Dit formulier was verlopen of kwam niet van deze site (CSRF-controle), bijvoorbeeld "
               "omdat je intussen opnieuw hebt ingelogd. Er is niets opgeslagen. Je tekst staat "
               "hieronder: controleer hem en druk nog een keer op de knop.")
-STATUS_LABELS = {"draft": "concept", "review": "ter beoordeling", "published": "gepubliceerd"}
+STATUS_LABELS = dict(STORY_STATUS_LABELS)  # draft, review, published, withdrawn ("ingetrokken")
 
 
 class StoryFields(BaseModel):

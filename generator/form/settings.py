@@ -18,9 +18,9 @@ PRIVATE_DIR = ".rijk"
 
 
 def default_rebuild_command() -> list[str]:
-    """``mkdocs build`` into ``{site_dir}`` (the runner builds into a fresh folder and swaps)."""
-    return [sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet",
-            "--site-dir", "{site_dir}"]
+    """``rijk build`` into the site folder (``{site}``): it builds into a temporary folder,
+    scans it and swaps it into place itself, so the runner does not swap again."""
+    return [sys.executable, "-m", "generator.cli", "build", "--quiet", "--site-dir", "{site}"]
 
 
 @dataclass
@@ -49,7 +49,10 @@ class FormSettings:
         return Path(self.users_file) if self.users_file else private_dir(root) / "users.yml"
 
     def resolved_site_dir(self, root: Path) -> Path:
-        return Path(self.site_dir) if self.site_dir else root / "site"
+        """Explicit, else ``folders.site`` of the project's ``rijk.yml``."""
+        from generator.project import Project
+
+        return Path(self.site_dir) if self.site_dir else Project(Path(root)).site_dir
 
     def resolved_secret(self, root: Path) -> str:
         """The signing key: explicit, from ``RIJK_FORM_SECRET``, or a generated 0600 file."""

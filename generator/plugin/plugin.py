@@ -1,14 +1,15 @@
-"""The MkDocs plugin: ``mkdocs build`` and ``mkdocs serve`` run the whole pipeline.
+"""A thin MkDocs plugin, so that a plain ``mkdocs build`` / ``mkdocs serve`` still works.
 
-Event hooks stay thin: the work is done by :mod:`generator.pipeline` (data),
-:mod:`generator.pages.structure` (what goes where) and :mod:`generator.pages.render`
-(Markdown). Pages are generated in memory; nothing is written to ``docs/``.
+``rijk build`` does not use it: it writes the generated pages to a folder and runs the engine
+(MkDocs or Zensical) on a generated configuration without this plugin (:mod:`generator.build`).
+The plugin runs the same steps (:func:`generator.build.run.run_pipeline`,
+:func:`generator.build.generate.generate`) and hands the pages to MkDocs in memory. It reads
+the same project configuration (``rijk.yml``).
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -17,65 +18,60 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from generator.pages.exports import all_exports
-from generator.pages.render import Renderer
-from generator.pages.structure import build_structure
-from generator.pipeline import PipelinePaths, PublicationError, SiteData, prepare
 from generator.plugin.config import RijkeVerantwoordingConfig
 
 log = logging.getLogger("mkdocs.plugins.rijke-verantwoording")
 
 
 class RijkeVerantwoordingPlugin(BasePlugin[RijkeVerantwoordingConfig]):
-    """Generates every page of the site from ``stories/``, ``taxonomy/`` and ``figures/``."""
+    """Generates every page of the site from the project's stories, taxonomy and figures."""
 
     def __init__(self) -> None:
-        self.paths: PipelinePaths | None = None
-        self.data: SiteData | None = None
+        self.project = None
+        self.data = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        root = Path(config.config_file_path).resolve().parent
-        self.paths = PipelinePaths(
-            stories=root / self.config.stories_dir,
-            taxonomy=root / self.config.taxonomy_dir,
-            figures=root / self.config.figures_dir,
-            cache=root / self.config.cache_dir,
-        )
+        from generator.build.config import ConfigError
+        from generator.project import Project
+
+        self.project = Project(Path(config.config_file_path).resolve().parent)
+        try:
+            self.project.config  # noqa: B018 - validate now
+        except ConfigError as exc:
+            raise PluginError(str(exc)) from None
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assert self.paths is not None
-        started = time.perf_counter()
+        from generator.build.generate import generate
+        from generator.build.run import BuildError, Progress, run_pipeline
+
+        assert self.project is not None
         try:
-            self.data = prepare(self.paths, nlp=self.config.nlp,
-                                random_state=self.config.random_state)
-        except PublicationError as exc:
-            raise PluginError(f"Rijke Verantwoording: {exc}") from exc
-        if self.config.evaluate and self.data.analysis is not None:
-            _attach_evaluation(self.data, self.paths, self.config.random_state)
-        report_problems(self.data)
-        structure = build_structure(self.data)
-        renderer = Renderer(structure, site_url=config.site_url or "",
-                            site_name=config.site_name)
-        for page in renderer.all_pages():
-            _replace(files, File.generated(config, page.src, content=page.content))
-        for src, content in all_exports(structure, config.site_url or "").items():
-            _replace(files, File.generated(config, src, content=content))
-        config.nav = renderer.nav()
+            self.data = run_pipeline(self.project, Progress(echo=log.info))
+        except BuildError as exc:
+            raise PluginError(str(exc)) from exc
+        generated = generate(self.data, site_url=config.site_url or "",
+                             site_name=config.site_name, docs_dir=None)
+        for src, content in generated.files.items():
+            existing = files.get_file_from_path(src)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, src, content=content))
+        config.nav = generated.nav
         log.info("Rijke Verantwoording: %d verhalen gepubliceerd, %d niet (concept, review of "
-                 "zonder toestemming), %d pagina's gemaakt in %.1f s", len(structure.stories),
-                 self.data.withheld, len(renderer.all_pages()), time.perf_counter() - started)
+                 "zonder toestemming), %d pagina's", len(self.data.stories), self.data.withheld,
+                 generated.pages)
         return files
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:
-        """Live reload while a story, the taxonomy or a figures file is being edited."""
-        assert self.paths is not None
-        for folder in (self.paths.stories, self.paths.taxonomy, self.paths.figures):
+        assert self.project is not None
+        for folder in (self.project.stories_dir, self.project.taxonomy_dir,
+                       self.project.figures_dir):
             if folder.exists():
                 server.watch(str(folder))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Verify the output, not the intent: no personal data from the sources in site/."""
+        """Verify the output: no personal data from the sources in the built site."""
         if self.data is None:
             return
         from generator.privacy import scan_site
@@ -86,25 +82,3 @@ class RijkeVerantwoordingPlugin(BasePlugin[RijkeVerantwoordingConfig]):
             raise PluginError(
                 f"Rijke Verantwoording: persoonsgegevens gevonden in de gebouwde site "
                 f"({len(hits)} keer). De site mag zo niet gepubliceerd worden:\n{listed}")
-
-
-def report_problems(data: SiteData) -> None:
-    """Invalid stories are skipped with a warning (so ``--strict`` fails); the rest builds."""
-    for problem in data.problems:
-        if problem.is_error:
-            log.warning("%s (verhaal overgeslagen)", problem.format(Path.cwd()))
-        else:
-            log.info("%s", problem.format(Path.cwd()))
-
-
-def _attach_evaluation(data: SiteData, paths: PipelinePaths, random_state: int) -> None:
-    from generator.pipeline import evaluate_labels
-
-    data.evaluation, data.evaluation_markdown = evaluate_labels(data, paths.cache, random_state)
-
-
-def _replace(files: Files, file: File) -> None:
-    existing = files.get_file_from_path(file.src_uri)
-    if existing is not None:
-        files.remove(existing)
-    files.append(file)

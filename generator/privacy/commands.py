@@ -36,3 +36,64 @@ def deidentify(show_findings: bool, keep: tuple[str, ...], root: Path | None) ->
             click.echo(deidentifier.deidentify(text), nl=False)
     except DeidentificationUnavailable as exc:
         raise click.ClickException(f"de-identificatie kon niet draaien: {exc}") from exc
+
+
+@click.group()
+def privacy() -> None:
+    """Privacy: rapport voor de privacy-officer en meting van de de-identificatie."""
+
+
+@privacy.command("report")
+@click.option("--year", type=int, default=None, help="Alleen verhalen van dit jaar.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Schrijf naar dit bestand (.md of .html); standaard privacyrapport[-JAAR].md.")
+@click.option("--project", "root", type=click.Path(path_type=Path, file_okay=False), default=None)
+def report(year: int | None, output: Path | None, root: Path | None) -> None:
+    """Schrijf het privacyrapport (niet gepubliceerd): per verhaal wat vervangen is."""
+    import markdown as md
+
+    from generator.pipeline import keep_phrases
+    from generator.privacy import DeidentificationUnavailable
+    from generator.privacy.report import privacy_report
+    from generator.privacy.residual import ConfirmationError
+    from generator.project import Project
+
+    project = Project.find(root)
+    taxonomy = project.taxonomy()
+    stories = project.check().stories
+    try:
+        text = privacy_report(project.stories_dir, project.taxonomy_dir,
+                              keep_phrases(taxonomy, stories), year=year)
+    except (DeidentificationUnavailable, ConfirmationError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    target = output or Path(f"privacyrapport{f'-{year}' if year else ''}.md")
+    if target.suffix.lower() in (".html", ".htm"):
+        body = md.markdown(text, extensions=["tables"])
+        text = ("<!doctype html>\n<html lang=\"nl\"><meta charset=\"utf-8\">"
+                f"<title>Privacyrapport</title><body>{body}</body></html>\n")
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"Privacyrapport geschreven: {target}")
+
+
+@privacy.command("evaluate")
+@click.argument("sets", nargs=-1, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+def evaluate(sets: tuple[Path, ...]) -> None:
+    """Meet recall en onterechte vervanging op evaluatiesets (naast stock deduce)."""
+    from generator.privacy.evaluation import (
+        compare_markdown,
+        load_set,
+        ours_fields,
+        stock_deduce_fields,
+    )
+    from generator.privacy.evaluation import (
+        evaluate as run,
+    )
+
+    if not sets:
+        raise click.UsageError("geef één of meer sets, bijv. tests/data/privacy/heldout.yml")
+    ours = ours_fields()
+    for path in sets:
+        eval_set = load_set(path)
+        click.echo(f"# {path}\n")
+        click.echo(compare_markdown([run(eval_set, ours, "ons"),
+                                     run(eval_set, stock_deduce_fields, "stock deduce")]))

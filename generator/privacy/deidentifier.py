@@ -15,9 +15,11 @@ from pathlib import Path
 
 from generator.privacy import engine
 from generator.privacy.cache import Analysis, AnalysisCache, cache_key
+from generator.privacy.forms import extra_name_spans
 from generator.privacy.model import Finding, Span
 from generator.privacy.replace import findings as to_findings
 from generator.privacy.replace import replace
+from generator.privacy.residual import Confirmation, ResidualRisk, residual_risks
 from generator.privacy.resolve import (
     keep_pattern,
     mentions,
@@ -28,6 +30,7 @@ from generator.privacy.resolve import (
     without_places,
 )
 from generator.privacy.rules import name_spans, regex_spans
+from generator.privacy.words import first_names, keep_names
 
 PARALLEL_FROM = 400
 """Fork workers only for this many uncached stories: below it the fork costs more."""
@@ -38,11 +41,17 @@ _worker_self: Deidentifier | None = None
 class Deidentifier:
     """De-identifies stories; ``keep`` are phrases never redacted (places, teams, authors)."""
 
-    def __init__(self, keep: Sequence[str], cache_dir: Path | None = None) -> None:
+    def __init__(self, keep: Sequence[str], cache_dir: Path | None = None,
+                 confirmations: Sequence[Confirmation] = ()) -> None:
         engine.check_available()
-        self.keep = sorted({k.strip() for k in keep if k and k.strip()})
+        self.confirmations = list(confirmations)
+        # a single-word shop that is also a first name ("Dirk") would make every Dirk readable:
+        # fail closed, such entries of the built-in list do not count
+        builtin = [k for k in keep_names() if " " in k or k not in first_names()]
+        self.keep = sorted({k.strip() for k in (*keep, *builtin) if k and k.strip()})
         self._keep_re = keep_pattern(self.keep)
         self._keep_single = {k for k in self.keep if " " not in k}
+        self._acronyms = {k for k in self.keep if k.isupper()}
         self._cache = AnalysisCache(cache_dir) if cache_dir else None
         self._memo: dict[str, Analysis] = {}
 
@@ -57,8 +66,22 @@ class Deidentifier:
         analysis = self.analyse(fields)
         return {name: replace(text, analysis[name]) for name, text in fields.items()}
 
-    def findings(self, text: str) -> list[Finding]:
-        return to_findings(text, self.analyse({"text": text})["text"])
+    def findings(self, text: str, residual: bool = True) -> list[Finding]:
+        """What would be replaced, and (``residual``) the known names left readable, as
+        findings of kind "restrisico" (see :mod:`.residual`), in text order."""
+        analysis = self.analyse({"text": text})
+        found = to_findings(text, analysis["text"])
+        if residual:
+            found += [Finding(r.line, "restrisico", r.word)
+                      for r in self.residual({"text": text}, analysis) if not r.confirmed]
+        return sorted(found, key=lambda f: f.line)
+
+    def residual(self, fields: Mapping[str, str], analysis: Analysis | None = None,
+                 story_id: str | None = None) -> list[ResidualRisk]:
+        """Known names that stay readable after de-identification of ``fields`` (the second,
+        independent check), confirmed ones marked with who confirmed them."""
+        analysis = analysis if analysis is not None else self.analyse(fields)
+        return residual_risks(fields, analysis, self._keep_re, self.confirmations, story_id)
 
     def analyse(self, fields: Mapping[str, str]) -> Analysis:
         """The final spans per field (memoised, cached on disk)."""
@@ -114,6 +137,7 @@ class Deidentifier:
         for name, text in fields.items():
             spans = tidy_deduce_names(engine.annotate(text), text, self._keep_single)
             spans += regex_spans(text) + name_spans(text)
+            spans += extra_name_spans(text, spans, self._acronyms)
             raw[name] = without_places(spans, text)
         words: set[str] = set()
         for name, text in fields.items():

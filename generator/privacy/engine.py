@@ -112,6 +112,11 @@ def _load() -> Any:
 
 DATE_CONTEXT = re.compile(r"(geboren|geb\.|geboortedatum|verjaardag|jarig)\W+(\w+\W+){0,3}$",
                           re.I)
+AGE_CONTEXT = re.compile(
+    r"(?i)\b(?:is|was|werd|wordt|ben|word|leeftijd|van|oud|jarige?|geworden|pas|bijna|ruim)\b"
+    r"|\(\s*\d|\d\s*\)")
+"""An age needs a cue ("is 82", "van 15 jaar", "82 jaar oud", "(82)"); our own rules find
+those too, so deduce's bare "12 jaar" (often a duration) is dropped."""
 SENTENCE_BREAK = re.compile(
     r"(?<!\b[Mm]w)(?<!\b[Dd]hr)(?<!\b[Mm]evr)(?<!\b[Mm]ej)(?<!\b[Ff]am)(?<!\b[Dd]r)"
     r"(?<!\b[Mm]r)[.!?:;]\s+|\n")
@@ -141,8 +146,14 @@ def annotate(text: str) -> list[Span]:
         kind = _kind(ann.tag, ann.text, text[:ann.start_char])
         if kind is None:
             continue
+        if kind == "leeftijd" and not AGE_CONTEXT.search(
+                text[max(0, ann.start_char - 25):ann.end_char + 15]):
+            continue  # "12 jaar in dezelfde fabriek": a duration, not an age
         if kind == "naam":
             spans.extend(_split_sentences(ann.start_char, ann.end_char, text))
+        elif kind in ("adres", "postcode"):
+            spans.append(Span(ann.start_char, _without_city(text, ann.start_char,
+                                                            ann.end_char), kind))
         else:
             spans.append(Span(ann.start_char, ann.end_char, kind))
     return spans
@@ -177,3 +188,23 @@ def _split_sentences(start: int, end: int, text: str) -> list[Span]:
     if end > cursor:
         spans.append(Span(cursor, end, "naam"))
     return spans
+
+
+def _without_city(text: str, start: int, end: int) -> int:
+    """The end of an address without the town after it ("1104 AB Amsterdam", "2514 GL DEN
+    HAAG"): the town is not personal data and stays readable; the rest keeps its digits."""
+    from generator.privacy.words import dutch_places
+
+    found = text[start:end]
+    match = re.search(r"(?:[ \t,]+[^\W\d_][\w'’\-]*)+$", found)
+    while match:
+        tail = match.group(0).strip(" \t,")
+        words = tail.split()
+        for k in range(len(words)):
+            if " ".join(words[k:]).lower().replace("’", "'") in dutch_places():
+                cut = found.rstrip().rfind(" ".join(words[k:]))
+                head = found[:cut].rstrip(" \t,")
+                if any(ch.isdigit() for ch in head):
+                    return start + len(head)
+        break
+    return end

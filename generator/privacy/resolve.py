@@ -12,15 +12,20 @@ import re
 from collections.abc import Iterable
 
 from generator.privacy.model import PRIORITY, Span
-from generator.privacy.rules import TOKEN, Tokens, name_like
+from generator.privacy.rules import TOKEN, Tokens
 from generator.privacy.words import (
     NOT_NAMES,
     PARTICLES,
     STRONG_TITLES,
     TITLES,
-    extra_first_names,
-    ordinary_words,
+    first_names,
+    known_names,
+    plain_words,
+    word_frequency,
 )
+
+ABBREVIATED_TITLES = {"mevr", "mw", "dhr", "mej", "fam"}
+"""Titles written with a full stop ("mw. Visser"); after "gezin." a new sentence begins."""
 
 LEADING_TITLE = re.compile(
     r"^(?:(?:de\s+heer|mevrouw|meneer|mijnheer|mevr\.?|mw\.?|dhr\.?|mej\.?|juffrouw|dr\.?|"
@@ -39,7 +44,7 @@ def keep_pattern(keep: Iterable[str]) -> re.Pattern[str] | None:
 def tidy_deduce_names(spans: list[Span], text: str, keep_single: set[str]) -> list[Span]:
     """Keep "mevrouw"/"meneer" visible, and drop deduce's sentence-initial ordinary words
     ("Pas na drie weken", "Stap voor stap") and words that are never a person ("Engels")."""
-    ordinary = ordinary_words()
+    ordinary = plain_words()
     tokens = Tokens(text)
     starts = {s: i for i, (s, _e, _w) in enumerate(tokens.items)}
     capitalised_mid = {w for i, (_s, _e, w) in enumerate(tokens.items)
@@ -53,9 +58,9 @@ def tidy_deduce_names(spans: list[Span], text: str, keep_single: set[str]) -> li
         title = LEADING_TITLE.match(found)
         start = span.start + (title.end() if title else 0)
         words = TOKEN.findall(text[start:span.end])
-        names = [w for w in words if name_like(w) and w.lower() not in PARTICLES]
-        if not names or all(w.lower() in NOT_NAMES for w in names):
-            continue
+        names = [w for w in words if w.lower() not in PARTICLES and w.lower() not in NOT_NAMES]
+        if not names:
+            continue  # never drop a lower-case or capitals name deduce found ("ron", "JANSEN")
         first = words[0]
         if first.endswith(("se", "s")) and first[:-2 if first.endswith("se") else -1] in \
                 keep_single:
@@ -63,8 +68,8 @@ def tidy_deduce_names(spans: list[Span], text: str, keep_single: set[str]) -> li
         if len(names) == 1 and len(words) == 1 and first.lower() in ordinary:
             i = starts.get(start)
             if (i is not None and tokens.sentence_initial(i) and first not in capitalised_mid
-                    and first not in extra_first_names()):
-                continue
+                    and first not in first_names()):
+                continue  # "Pas na drie weken"; a first name stays a name ("Storm, haar broertje")
         lead = re.match(r"(?:(?:van|de|der|den)\s+)+", text[start:span.end])
         if lead and len(words) - len(lead.group(0).split()) == 1 and not title \
                 and strong_title_before(text, start) is None:
@@ -74,43 +79,91 @@ def tidy_deduce_names(spans: list[Span], text: str, keep_single: set[str]) -> li
     return out
 
 
+PLACE_CUE = re.compile(r"(?i)\b(?:in|uit|naar|te|bij|via|vanuit|richting|tot|rond|van|nabij|"
+                       r"omgeving|regio|gemeente|dorp|stad|provincie)\s+$")
+
+
 def without_places(spans: list[Span], text: str) -> list[Span]:
     """Drop the "plaats" vetoes and every name that lies inside one ("naar Purmerend" is a
-    town), unless a form of address says it is a person ("mevrouw Breda")."""
-    places = [s for s in spans if s.kind == "plaats"]
+    town). A place only vetoes after a word that says place ("uit Asmara", "naar Dokkum"):
+    "komt Wessel, een student" is a person although a village is called Wessel; and a form
+    of address or a family word always says person ("mevrouw Breda", "dochter Saba")."""
+    places = [s for s in spans if s.kind == "plaats"
+              and PLACE_CUE.search(text[max(0, s.start - 20):s.start])]
     out = []
     for span in spans:
         if span.kind == "plaats":
             continue
         if (span.kind == "naam" and strong_title_before(text, span.start) is None
+                and not _family_word_before(text, span.start)
                 and any(p.start <= span.start and span.end <= p.end for p in places)):
             continue
         out.append(span)
     return out
 
 
+def _family_word_before(text: str, start: int) -> bool:
+    match = re.search(r"(\w+)\s+$", text[max(0, start - 20):start])
+    return bool(match) and match.group(1).lower() in TITLES
+
+
 def name_words(spans: Iterable[Span], text: str) -> set[str]:
-    """The words of every name found, to find later mentions ("Fatima" after
-    "Fatima El Amrani", "Owusu" after "mevrouw Owusu")."""
+    """The words of every name found, capitalised as a name is ("Fatima" after "Fatima El
+    Amrani", "Owusu" after "mevrouw Owusu", "Bakker" after "mevrouw BAKKER", "Al-Khatib" and
+    "Khatib" after "al-Khatib"), to find their later mentions."""
     words: set[str] = set()
     for span in spans:
         if span.kind != "naam":
             continue
-        for word in TOKEN.findall(text[span.start:span.end]):
-            if (len(word) >= 3 and name_like(word) and word.lower() not in PARTICLES
-                    and word.lower() not in TITLES):
-                words.add(word)
+        for token in TOKEN.findall(text[span.start:span.end]):
+            forms = {token}
+            if "-" in token:
+                forms.update(p for p in token.split("-") if p[:1].isupper())
+            for form in forms:
+                lower = form.lower()
+                if len(form) < 3 or lower in PARTICLES or lower in TITLES or lower in NOT_NAMES:
+                    continue
+                if form.isupper() or form.islower():
+                    form = "-".join(p[:1].upper() + p[1:].lower() for p in form.split("-"))
+                else:
+                    form = form[:1].upper() + form[1:]
+                words.add(form)
     return words
 
 
 def mentions(words: set[str], text: str) -> list[Span]:
-    """Every capitalised whole-word mention of a name word (case-sensitive: "Roos" the
-    resident, not "roos" the flower)."""
+    """Every whole-word mention of a name word, also in capitals and with a possessive
+    ending ("Owusu", "OWUSU", "Owusu's", "Mohammeds"). Case-sensitive for a name that is also a
+    Dutch word ("Roos" the resident, not "roos" the flower); other names also in lower case."""
     if not words:
         return []
+    plain = plain_words()
+    forms: set[str] = set()
+    for word in words:
+        forms |= {word, word.upper()}
+        if word.lower() not in plain and word.lower() in known_names() | {word.lower()} \
+                and word.lower() not in _ordinary_lower() and word_frequency(word) < 3.0:
+            forms.add(word.lower())  # "ron" after "Ron", not "koos" (kiezen) after "Koos"
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
-        re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?![\w-])")
-    return [Span(m.start(), m.end(), "naam") for m in pattern.finditer(text)]
+        re.escape(w) for w in sorted(forms, key=len, reverse=True))
+        + r")(?:'s|’s|s|'|’)?(?![\w-])")
+    return [Span(m.start(), m.end() - _suffix(m.group(0)), "naam")
+            for m in pattern.finditer(text)]
+
+
+def _suffix(found: str) -> int:
+    """Length of a possessive ending to leave outside the span ("Fatima's" → "[naam]'s"),
+    except a plain "s" ("Mohammeds" is one word, replaced whole)."""
+    for end in ("'s", "’s", "'", "’"):
+        if found.endswith(end):
+            return len(end)
+    return 0
+
+
+def _ordinary_lower() -> frozenset[str]:
+    from generator.privacy.words import ordinary_words
+
+    return ordinary_words()
 
 
 def without_keep(spans: list[Span], text: str, keep: re.Pattern[str] | None) -> list[Span]:
@@ -141,7 +194,7 @@ def without_keep(spans: list[Span], text: str, keep: re.Pattern[str] | None) -> 
             piece = text[a:b]
             if span.kind == "naam":
                 words = [w for w in TOKEN.findall(piece)
-                         if name_like(w) and w.lower() not in PARTICLES]
+                         if w.lower() not in PARTICLES and w.lower() not in NOT_NAMES]
                 if not words:
                     continue
                 lead = len(piece) - len(piece.lstrip(" -,"))
@@ -193,7 +246,8 @@ def _name_cut_before(name: Span, other: Span, text: str) -> Span | None:
 
 def strong_title_before(text: str, start: int) -> str | None:
     """"mevrouw" in "mevrouw [Visser]": the form of address right before a name, if any."""
-    match = re.search(r"(\w+)\.?\s+$", text[max(0, start - 20):start])
-    if match and match.group(1).lower() in STRONG_TITLES:
+    match = re.search(r"(\w+)(\.?)\s+$", text[max(0, start - 20):start])
+    if match and match.group(1).lower() in STRONG_TITLES and (
+            not match.group(2) or match.group(1).lower() in ABBREVIATED_TITLES):
         return match.group(0).rstrip()
     return None

@@ -20,7 +20,7 @@ from generator.privacy.words import (
     SPEECH,
     TITLES,
     extra_first_names,
-    ordinary_words,
+    plain_words,
 )
 
 TOKEN = re.compile(r"[^\W\d_](?:[\w\-]*[^\W_])?")
@@ -67,8 +67,8 @@ REGEX_RULES: list[tuple[str, re.Pattern[str], int]] = [
         r"moeder|vader|broer|broertje|zus|zusje|baby|tiener|puber|jongere|weduwe|weduwnaar|oma|"
         r"opa|bewoner|bewoonster|meneer|mevrouw|jongeman|dame|heer|tweeling|leeftijd)\s+van\s+"
         r"(\d{1,3}(?:\s+jaar(?:\s+oud)?)?)\b"), 1),
-    ("leeftijd", re.compile(r"(?i)\b(?:is|was|werd|wordt|ben|word)\s+(\d{1,3})(?=\s*(?:[.,;!?]|"
-                            r"jaar|geworden|\n|$))"), 1),
+    ("leeftijd", re.compile(r"(?i)\b(?:is|was|werd|wordt|ben|word)\s+(\d{1,3})"
+                            r"(?=\s*(?:[.,;!?](?!\d)|jaar|geworden|\n|$))"), 1),
     ("leeftijd", re.compile(r"(?i)\b(\d{1,3}\s+jaar\s+oud)\b"), 1),
 ]
 """(kind, pattern, group): regular patterns for numbers, addresses, dates and ages."""
@@ -155,7 +155,7 @@ def name_spans(text: str, keep_words: Iterable[str] = ()) -> list[Span]:
     keep = set(keep_words)
     tokens = Tokens(text)
     items = tokens.items
-    ordinary = ordinary_words()
+    ordinary = plain_words()
     firsts = extra_first_names()
     found: list[tuple[int, int]] = []
     for i, (_s, end, word) in enumerate(items):

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING
 from generator.privacy.model import SiteHit
 from generator.privacy.resolve import strong_title_before
 from generator.privacy.rules import TOKEN
-from generator.privacy.words import PARTICLES, TITLES, ordinary_words
+from generator.privacy.words import (
+    NOT_NAMES,
+    PARTICLES,
+    TITLES,
+    ordinary_words,
+    plain_words,
+    word_frequency,
+)
 
 if TYPE_CHECKING:
     from generator.privacy.deidentifier import Deidentifier
@@ -41,7 +48,7 @@ def collect_needles(deidentifier: Deidentifier,
     stories = [{"text": t} if isinstance(t, str) else dict(t) for t in texts]
     keep = {k.lower() for k in deidentifier.keep}
     keep_words = {w.lower() for k in deidentifier.keep for w in k.split()}
-    ordinary = ordinary_words()
+    plain = plain_words()
     needles: set[str] = set()
 
     def keep_inside(needle: str) -> re.Pattern[str]:
@@ -52,8 +59,13 @@ def collect_needles(deidentifier: Deidentifier,
         lower = needle.lower()
         if len(needle) < MIN_LENGTH or lower in keep or lower in keep_words:
             return
-        if " " not in needle and (lower in ordinary or lower in PARTICLES or lower in TITLES):
-            return
+        words = [w.lower() for w in TOKEN.findall(needle)]
+        common = plain | NOT_NAMES | PARTICLES | TITLES | keep_words
+        if words and not any(ch.isdigit() for ch in needle) and all(w in common for w in words):
+            return  # common words ("Bij de", "Via de Wmo") never fail a build
+        if needle.islower() and " " not in needle and (
+                lower in ordinary_words() or word_frequency(lower) >= 3.0):
+            return  # a lower-case word that is also a Dutch word ("koos"): never a needle
         if keep_inside is not None and any(keep_inside(needle).search(k) for k in keep):
             return  # "de Graaf" of the author "Marieke de Graaf" is on every story page
         needles.add(needle)

@@ -44,34 +44,115 @@ SPEECH = {"zegt", "zei", "vertelt", "vertelde", "vraagt", "vroeg", "lacht", "lac
           "huilde"}
 """Verbs after which a sentence-initial unknown capitalised word is a person ("Adjoa zegt")."""
 
-NOT_NAMES = {
-    "engels", "nederlands", "turks", "arabisch", "marokkaans", "surinaams", "ghanees",
-    "pools", "papiaments", "berbers", "tamazight", "twi", "sranantongo", "sranan", "frans",
-    "duits", "spaans", "hindi", "sarnami", "koerdisch", "somalisch", "tigrinya", "portugees",
-    "wilhelmus", "ramadan", "suikerfeest", "offerfeest", "kerst", "kerstmis", "pasen",
-    "pinksteren", "sinterklaas", "keti", "koti", "divali", "diwali", "holi", "god", "allah",
-    "koran", "bijbel", "moskee", "kerk", "wmo", "jeugdwet", "participatiewet", "uwv", "svb",
-    "cak", "duo", "ind", "cjib", "belastingdienst", "toeslagen", "gemeente", "ziekenhuis",
-    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
-    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-    "oktober", "november", "december", "nederland", "suriname", "turkije", "marokko",
-    "ghana", "curaçao", "curacao", "aruba", "bonaire", "somalië", "eritrea", "polen",
-    "whatsapp", "facebook", "instagram", "google", "teams", "zoom", "corona", "covid",
-    "ik", "wij", "we", "zij", "ze", "hij", "het", "dat", "die", "dit", "deze", "er", "daar",
-    "toen", "nu", "maar", "en", "of", "want", "dus", "ook", "nog", "al", "wel", "niet",
-    "daarmee", "daarna", "daarom", "daardoor", "daarbij", "daarin", "daarvoor", "straks",
-    "eerst", "later", "inmiddels", "vervolgens", "uiteindelijk", "gelukkig", "helaas", "samen",
-    "sindsdien", "soms", "vaak", "nooit", "altijd", "eén", "één", "twee", "drie", "vier",
-    "intussen", "ondertussen", "ineens", "opeens", "meteen", "eindelijk", "juist", "zelfs",
-}
-"""Capitalised words in this domain that are never a person (languages, feasts, agencies)."""
+
+
+
+def _data_lines(name: str) -> list[str]:
+    """The entries of a list under ``data/``: one per line, ``#`` starts a comment line."""
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [x.strip() for x in lines if x.strip() and not x.lstrip().startswith("#")]
+
+
+def _deduce_list(*parts: str) -> list[str]:
+    """One of deduce's own lookup lists (``data/lookup/src/...``), as written; empty if
+    deduce is not installed (the lists sharpen rules, de-identification itself fails closed
+    elsewhere)."""
+    try:
+        from generator.privacy.engine import import_deduce
+
+        folder = Path(import_deduce().__file__).parent / "data" / "lookup" / "src"
+        text = folder.joinpath(*parts, "items.txt").read_text(encoding="utf-8")
+    except Exception:  # pragma: no cover - deduce missing
+        return []
+    return [w.strip() for w in text.splitlines() if w.strip()]
+
+
+NOT_NAMES: frozenset[str] = frozenset(w.lower() for w in _data_lines("not_names.txt"))
+"""Capitalised words in this domain that are never a person (languages, feasts, agencies,
+sentence openers such as "Bij" and "Via"): ``data/not_names.txt``."""
 
 
 @functools.cache
 def extra_first_names() -> frozenset[str]:
-    """First names from varied backgrounds (data/first_names.txt), as written."""
-    lines = (DATA / "first_names.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
+    """Our own first names from varied backgrounds (``data/first_names.txt``), as written."""
+    return frozenset(_data_lines("first_names.txt"))
+
+
+@functools.cache
+def first_names() -> frozenset[str]:
+    """Every first name we know, as written (capitalised): deduce's list (14,881 names, mostly
+    from the Dutch population register) plus ours."""
+    return frozenset(_deduce_list("names", "lst_first_name")) | extra_first_names()
+
+
+@functools.cache
+def surnames() -> frozenset[str]:
+    """Every surname we know, as written, without particles: deduce's surnames (plain and
+    the part after a particle, "Vries" of "de Vries") plus ``data/surnames.txt``."""
+    found = set(_deduce_list("names", "lst_surname"))
+    for entry in _deduce_list("names", "lst_interfix_surname"):
+        found.add(entry.split()[-1])
+    found.update(_data_lines("surnames.txt"))
+    return frozenset(found)
+
+
+@functools.cache
+def known_names() -> frozenset[str]:
+    """First names and surnames, lower case: for all-caps and lower-case spellings."""
+    return frozenset(w.lower() for w in first_names() | surnames())
+
+
+@functools.cache
+def keep_names() -> tuple[str, ...]:
+    """Shops, chains, brands and national bodies that are never a person (``data/keep.txt``):
+    "Albert Heijn" has a first name in it, "Hema" is a surname in deduce's list."""
+    return tuple(_data_lines("keep.txt"))
+
+
+@functools.cache
+def plain_words() -> frozenset[str]:
+    """Lower-case ordinary Dutch words that are NOT also a known first name or surname, plus
+    words that are never a person. The spaCy lemma table also lists names ("daan", "pieter",
+    "jan"), so :func:`ordinary_words` alone would veto real names at the start of a sentence;
+    this set can veto safely."""
+    names = known_names()
+    common = {w.lower() for w in _deduce_list("whitelist", "lst_common_word")}
+    return frozenset((ordinary_words() - names) | common | NOT_NAMES)
+
+
+@functools.cache
+def dutch_places() -> frozenset[str]:
+    """Dutch towns and municipalities, lower case (deduce's ``lst_residence`` and
+    ``lst_municipality``): the city after a postcode is not part of the address."""
+    names = (_deduce_list("locations", "lst_placename", "lst_residence")
+             + _deduce_list("locations", "lst_placename", "lst_municipality"))
+    return frozenset(n.lower() for n in names)
+
+
+@functools.cache
+def name_labels() -> tuple[str, ...]:
+    """Labels of forms and files after which a name follows ("Naam:", "Cliënt:", "Partner:"):
+    ``data/name_labels.txt``."""
+    return tuple(_data_lines("name_labels.txt"))
+
+
+@functools.cache
+def world_places() -> frozenset[str]:
+    """Cities and countries residents come from or travel to (``data/places.txt``): after
+    "uit", "naar", "in" they are places, not persons ("gevlucht uit Asmara")."""
+    return frozenset(_data_lines("places.txt"))
+
+
+def word_frequency(word: str) -> float:
+    """How common ``word`` is in Dutch, on the Zipf scale (wordfreq's ``nl`` list: 6 is "de",
+    3 is rare, 0 unknown). Names are in that list too, so a high value means "a word or a
+    common name", never "not a name". 0.0 when wordfreq is not installed (fail closed: the
+    callers then treat the word as rare, which redacts more)."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover
+        return 0.0
+    return zipf_frequency(word, "nl")
 
 
 @functools.cache

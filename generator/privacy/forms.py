@@ -1,0 +1,373 @@
+"""The ways a name is written that a rule for "mevrouw Jansen" does not see.
+
+Each function takes a text and returns :class:`Span` objects of kind ``naam``:
+
+- :func:`initial_spans`: initials and a surname ("A. Bakker", "Th. de Groot", "J.W. van Dijk");
+- :func:`hyphenated_spans`: a hyphenated first name or surname ("Jan-Willem", "Owusu-Ansah");
+- :func:`capitals_spans`: a name in capitals ("mevrouw BAKKER", "DE VRIES, Anna");
+- :func:`lower_case_spans`: a name in lower case after a form of address ("mevrouw de vries")
+  or a first name no Dutch word is spelled like ("toen ron binnenkwam");
+- :func:`possessive_spans`: a possessive of a first name ("Mohammeds moeder", "Anouks broer");
+- :func:`foreign_letter_spans`: a capitalised word with letters Dutch words do not use
+  ("Wójcik", "Yıldız", "Łukasz");
+- :func:`list_spans`: the other members of a list that holds a name ("Sanne, Ilias en Bram").
+
+Where the rules look words up: the name lists of deduce plus ``data/first_names.txt`` and
+``data/surnames.txt`` (:mod:`.words`); Dutch words are spaCy's Dutch lemma table minus the
+names in it (:func:`~generator.privacy.words.plain_words`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from generator.privacy.model import Span
+from generator.privacy.rules import Tokens
+from generator.privacy.words import (
+    INTRODUCERS,
+    NOT_NAMES,
+    PARTICLES,
+    SPEECH,
+    TITLES,
+    first_names,
+    known_names,
+    name_labels,
+    ordinary_words,
+    plain_words,
+    surnames,
+    word_frequency,
+    world_places,
+)
+
+NAME_WORD = r"[^\W\d_][^\W\d_'’\-]*(?:-[^\W\d_][^\W\d_'’\-]*)*"
+PARTICLE_RE = (r"(?:(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]er|[Tt]en|te|[Ee]l|[Aa]l|[Bb]en|bin|da|dos|"
+               r"du|la|le|von|op|in|'t)[ \t]+)")
+INITIALS = re.compile(
+    r"(?<![\w.])(?P<initials>(?:(?:[A-Z]|Th|Ch|Chr|Ph)\.[ \t]?){1,4})"
+    r"(?P<rest>" + PARTICLE_RE + r"*(?P<surname>" + NAME_WORD + r"))")
+TITLE_ABBREVIATIONS = {"mw", "dhr", "mevr", "mej", "fam", "dr", "drs", "mr", "ir", "ing", "prof",
+                       "st", "nr", "ca", "bijv", "evt", "zgn", "jl", "mln", "tel", "vs"}
+DUTCH_LETTERS = set("abcdefghijklmnopqrstuvwxyzéèëêïíöóüúäáàâôûç")
+PARTICLE_PREFIX = re.compile(r"^(?:al|el|ben|bin|abu|abou|ait|ibn)-[^\W\d_]", re.I)
+LOWER_CASE_CUES = {"mevrouw", "meneer", "mijnheer", "mevr", "mw", "dhr", "mej", "juffrouw"}
+"""Forms of address after which a lower-case word can be a surname ("meneer yilmaz")."""
+SIGN_OFFS = {"groetjes", "groeten", "groet", "liefs", "mvg", "gr", "vriendelijke", "hartelijke"}
+"""Words before a signature ("groetjes marian"): a cue for a lower-case first name."""
+PLACE_PREPOSITIONS = {"uit", "naar", "in", "te", "via", "vanuit", "rond", "bij"}
+LIST_JOINS = re.compile(r"[ \t]*(?:,|\ben\b|\bof\b|&)[ \t]*(?:\ben\b[ \t]*)?")
+
+
+def _is_name_word(word: str) -> bool:
+    """A word that reads as a name: in a name list (in any case), or unlike any Dutch word."""
+    lower = word.lower()
+    return (lower in known_names()
+            or (lower not in plain_words() and lower not in ordinary_words()))
+
+
+def initial_spans(text: str) -> list[Span]:
+    """Initials before a surname: "A. Bakker", "Th. Bakker", "J.W. van Dijk", "K.A. Mensah".
+
+    The surname must read as a name (a known surname, or no Dutch word): "mevrouw B. Daarna
+    belde ze" is an anonymised resident followed by a new sentence, not "B. Daarna"."""
+    spans: list[Span] = []
+    for match in INITIALS.finditer(text):
+        surname = match.group("surname")
+        parts = surname.split("-")
+        if not all(p[:1].isupper() for p in parts):
+            continue
+        if surname.lower() in NOT_NAMES or not any(_is_name_word(p) for p in parts):
+            continue
+        spans.append(Span(match.start(), match.end(), "naam"))
+    return spans
+
+
+def hyphenated_spans(tokens: Tokens) -> list[Span]:
+    """A hyphenated token whose parts are all capitalised and one of them a known name
+    ("Jan-Willem", "Owusu-Ansah"); "Wmo-consulent" and "Noord-Holland" are not."""
+    firsts, lasts = first_names(), surnames()
+    spans = []
+    for start, end, word in tokens.items:
+        if "-" not in word:
+            continue
+        parts = [p for p in word.split("-") if p]
+        if len(parts) < 2 or not all(p[:1].isupper() and not p.isupper() for p in parts):
+            continue
+        if word.lower() in NOT_NAMES or any(p.lower() in NOT_NAMES for p in parts):
+            continue
+        named = [p for p in parts if (p in firsts or p in lasts)
+                 and p.lower() not in plain_words()]
+        if named:
+            spans.append(Span(start, end, "naam"))
+    return spans
+
+
+def capitals_spans(tokens: Tokens, acronyms: set[str]) -> list[Span]:
+    """A known name written in capitals ("mevrouw BAKKER", "DE VRIES, Anna"), with capital
+    particles before it; acronyms of organisations (``acronyms``: GGD, UWV, …) stay."""
+    names = known_names()
+    spans = []
+    items = tokens.items
+    for i, (_start, end, word) in enumerate(items):
+        if len(word) < 3 or not word.isupper() or word in acronyms:
+            continue
+        parts = [p for p in word.split("-") if p]
+        known = any(p.lower() in names and p.lower() not in plain_words() for p in parts)
+        unknown = (len(word) >= 5 and word.lower() not in ordinary_words()
+                   and word.lower() not in plain_words() and word_frequency(word) < 2.5)
+        if not (known or unknown):
+            continue
+        k = i
+        while k > 0 and items[k - 1][2].lower() in PARTICLES and items[k - 1][2].isupper() \
+                and re.fullmatch(r"[ \t]+", tokens.gap(k)):
+            k -= 1
+        spans.append(Span(items[k][0], end, "naam"))
+    return spans
+
+
+def lower_case_spans(tokens: Tokens) -> list[Span]:
+    """Names in lower case: after a form of address ("mevrouw de vries", "meneer yilmaz"),
+    and a first name near a cue ("hoe heet ie, ah ja, dylan", "haar dochter, kim, zei",
+    "dylan zegt"). Without a cue a lower-case word is a word: "toen ron binnenkwam" stays
+    (a first-name list holds "Nam", "Storm" and "Maatje")."""
+    items = tokens.items
+    names, plain, ordinary, firsts = known_names(), plain_words(), ordinary_words(), first_names()
+    spans = []
+    for i, (start, end, word) in enumerate(items):
+        if not word.islower():
+            continue
+        if i > 0 and items[i - 1][2].lower() in LOWER_CASE_CUES and re.fullmatch(
+                r"\.?[ \t]+", tokens.gap(i)):
+            k = i
+            while k < len(items) - 1 and items[k][2] in PARTICLES and re.fullmatch(
+                    r"[ \t]+", tokens.gap(k + 1)):
+                k += 1
+            last = items[k][2]
+            if last in PARTICLES or last in NOT_NAMES:
+                continue
+            if k > i:  # "de vries", "van dijk": a particle makes a known surname a name
+                named = last in names or (last not in ordinary and word_frequency(last) < 3.5)
+            else:  # "meneer yilmaz" yes, "mevrouw lacht" no
+                named = last not in plain and (
+                    (last in names and (last not in ordinary or word_frequency(last) < 3.0))
+                    or (last not in ordinary and word_frequency(last) < 2.5))
+            if named:
+                spans.append(Span(start, items[k][1], "naam"))
+            continue
+        full = _lower_full_name(tokens, i)
+        if full is not None:
+            spans.append(Span(start, items[full][1], "naam"))
+            continue
+        if (len(word) >= 3 and "-" not in word and word.capitalize() in firsts
+                and word not in plain and word not in PARTICLES and word not in TITLES
+                and (word not in ordinary or word_frequency(word) < 4.6)
+                and _near_cue(tokens, i)):
+            spans.append(Span(start, end, "naam"))
+    return spans
+
+
+def _lower_full_name(tokens: Tokens, i: int) -> int | None:
+    """"ron de wit", "fatima el amrani": a lower-case first name, particles and a known
+    surname form a name; returns the index of its last token."""
+    items = tokens.items
+    if items[i][2].capitalize() not in first_names() or items[i][2] in PARTICLES:
+        return None
+    k = i + 1
+    while k < len(items) and items[k][2] in PARTICLES and re.fullmatch(r"[ \t]+",
+                                                                         tokens.gap(k)):
+        k += 1
+    if k == i + 1 or k >= len(items) or not re.fullmatch(r"[ \t]+", tokens.gap(k)):
+        return None
+    last = items[k][2]
+    return k if last.islower() and last.capitalize() in surnames() else None
+
+
+def _near_cue(tokens: Tokens, i: int) -> bool:
+    """A word that introduces a person within the four words before ``i`` ("heet",
+    "dochter", "mevrouw"), or a speech verb right after it ("dylan zegt")."""
+    items = tokens.items
+    before = {w.lower() for _s, _e, w in items[max(0, i - 4):i]}
+    if before & (INTRODUCERS | TITLES | SIGN_OFFS):
+        return True
+    return i + 1 < len(items) and items[i + 1][2].lower() in SPEECH
+
+
+def possessive_spans(tokens: Tokens) -> list[Span]:
+    """The possessive of a first name written as one word ("Mohammeds", "Anouks")."""
+    firsts = first_names()
+    spans = []
+    for start, end, word in tokens.items:
+        if (len(word) >= 4 and word.endswith("s") and word[:1].isupper()
+                and word[:-1] in firsts and word.lower() not in NOT_NAMES
+                and word[:-1].lower() not in plain_words()):
+            spans.append(Span(start, end, "naam"))
+    return spans
+
+
+def foreign_letter_spans(tokens: Tokens) -> list[Span]:
+    """A capitalised word with a letter no Dutch word uses (ş, ı, ğ, ł, ń, ż, ą, ř, ...):
+    in a Dutch story that is a name ("Wójcik", "Yıldız"), unless it is a Dutch word."""
+    spans = []
+    for start, end, word in tokens.items:
+        if not word[:1].isupper() or word.isupper():
+            continue
+        if {c for c in word.lower() if c.isalpha()} <= DUTCH_LETTERS:
+            continue
+        if any(part[:1].islower() for part in word.split("-")[1:]):
+            continue  # "Tết-feest": a compound with a Dutch word
+        if word.lower() in ordinary_words() or word.lower() in NOT_NAMES:
+            continue
+        spans.append(Span(start, end, "naam"))
+    return spans
+
+
+def list_spans(text: str, tokens: Tokens, names: list[Span]) -> list[Span]:
+    """The other capitalised members of a list that holds a name: in "Sanne, Ilias en Bram"
+    one known name makes the list a list of names."""
+    if not names:
+        return []
+    items = tokens.items
+    covered = {i for i, (s, e, _w) in enumerate(items)
+               if any(n.start <= s and e <= n.end for n in names)}
+    spans = []
+    for i in sorted(covered):
+        for step in (-1, 1):
+            j = i
+            while 0 <= j + step < len(items):
+                k = j + step
+                if items[k][2] in ("en", "of") and 0 <= k + step < len(items):
+                    k += step  # "Adaeze en Chioma": the joining word is a token too
+                a, b = (j, k) if step > 0 else (k, j)
+                gap = text[items[a][1]:items[b][0]]
+                if not LIST_JOINS.fullmatch(gap) or not gap.strip():
+                    break
+                j = k
+                word = items[j][2]
+                if j in covered:
+                    continue
+                if (not word[:1].isupper() or word.isupper() or word.lower() in NOT_NAMES
+                        or word.lower() in plain_words()
+                        or (tokens.sentence_initial(j) and word.lower() in ordinary_words()
+                            and word not in first_names())):
+                    break
+                spans.append(Span(items[j][0], items[j][1], "naam"))
+    return spans
+
+
+def extra_name_spans(text: str, found: list[Span], acronyms: set[str]) -> list[Span]:
+    """Every rule of this module on one text; ``found`` are the spans other rules found
+    (a list is a list of names when one of its members is one). Place vetoes ("plaats")
+    come back too, for :func:`~generator.privacy.resolve.without_places`."""
+    tokens = Tokens(text)
+    spans = (initial_spans(text) + hyphenated_spans(tokens) + capitals_spans(tokens, acronyms)
+             + lower_case_spans(tokens) + possessive_spans(tokens)
+             + foreign_letter_spans(tokens) + first_name_spans(tokens)
+             + labelled_spans(text) + pair_spans(tokens))
+    names = [s for s in (*found, *spans) if s.kind == "naam"]
+    wider = widen_names(tokens, names)
+    return spans + wider + list_spans(text, tokens, names + wider) + place_spans(tokens)
+
+
+def first_name_spans(tokens: Tokens) -> list[Span]:
+    """A known first name that is no common word, with the capitalised words that follow it
+    ("Wilhelmina Tjoe-Awie", "Daan" at the start of a sentence): deduce does this with its
+    own list, this rule with ours and deduce's together."""
+    firsts, plain = first_names(), plain_words()
+    items = tokens.items
+    spans = []
+    for i, (start, _end, word) in enumerate(items):
+        if word not in firsts or word.lower() in plain or word.lower() in NOT_NAMES:
+            continue
+        last = i
+        while last + 1 < len(items) and re.fullmatch(r"[ \t]+", tokens.gap(last + 1)):
+            nxt = items[last + 1][2]
+            if PARTICLE_PREFIX.match(nxt):  # "al-Khatib", "el-Amrani"
+                last += 1
+                continue
+            if nxt.lower() in PARTICLES:  # "al Zubaidi", "van Dijk": only before a name
+                after = last + 2
+                while after < len(items) and items[after][2].lower() in PARTICLES:
+                    after += 1
+                if (after < len(items) and items[after][2][:1].isupper()
+                        and items[after][2].lower() not in plain
+                        and items[after][2].lower() not in NOT_NAMES
+                        and all(re.fullmatch(r"[ \t]+", tokens.gap(g))
+                                for g in range(last + 1, after + 1))):
+                    last = after
+                    continue
+                break
+            if not nxt[:1].isupper() or nxt.lower() in plain or nxt.lower() in NOT_NAMES:
+                break
+            last += 1
+        spans.append(Span(start, items[last][1], "naam"))
+    return spans
+
+
+def widen_names(tokens: Tokens, names: list[Span]) -> list[Span]:
+    """A capitalised unknown word right before a name is part of it ("Mevlüde" before
+    "Kılıç"): in "Over Mevlüde" later, the first name is then known too."""
+    plain, ordinary = plain_words(), ordinary_words()
+    items = tokens.items
+    starts = {s.start for s in names if s.kind == "naam"}
+    spans = []
+    for i in range(1, len(items)):
+        if items[i][0] not in starts or not re.fullmatch(r"[ \t]+", tokens.gap(i)):
+            continue
+        word = items[i - 1][2]
+        if (word[:1].isupper() and not word.isupper() and word.lower() not in plain
+                and word.lower() not in ordinary and word.lower() not in NOT_NAMES):
+            spans.append(Span(items[i - 1][0], items[i - 1][1], "naam"))
+    return spans
+
+
+def place_spans(tokens: Tokens) -> list[Span]:
+    """Vetoes ("plaats") for a city or country after "uit", "naar", "in": "gevlucht uit
+    Asmara" is a place. A form of address still wins ("mevrouw Asmara")."""
+    places = world_places()
+    items = tokens.items
+    spans = []
+    for i, (start, end, word) in enumerate(items):
+        if word in places and i > 0 and items[i - 1][2].lower() in PLACE_PREPOSITIONS:
+            spans.append(Span(start, end, "plaats"))
+    return spans
+
+
+def labelled_spans(text: str) -> list[Span]:
+    """The value after a label of a form or file ("Naam aanvrager: Stoyan Georgiev",
+    "Partner: Radostina Georgieva-Ivanova"; labels in ``data/name_labels.txt``): up to five
+    capitalised words and particles, on the same line."""
+    spans = []
+    for match in label_pattern().finditer(text):
+        spans.append(Span(match.start("name"), match.end("name"), "naam"))
+    return spans
+
+
+@functools.cache
+def label_pattern() -> re.Pattern[str]:
+    labels = sorted(name_labels(), key=len, reverse=True)
+    word = r"[^\W\d_][^\W\d_'’.\-]*"
+    return re.compile(
+        r"(?im)^[ \t*\-•]*(?:" + "|".join(re.escape(x) for x in labels) + r")[ \t]*:[ \t]*"
+        r"(?P<name>(?-i:[A-Z" + "ÀÁÂÄÇÉÈËÍÏÓÖÚÜŞĞİŁŚŻŹĆŃ" + r"])" + word
+        + r"(?:[ \t]+(?:(?:van|de|der|den|ter|ten|el|al|ben|bin|da|dos|du|la|le)[ \t]+)*"
+        + word + r"){0,4})")
+
+
+def pair_spans(tokens: Tokens) -> list[Span]:
+    """Two capitalised words in a row that no Dutch word list knows and that are rare even as
+    words ("Najibullah Sultani", "Desislava Petrova"): a first name and a surname."""
+    plain, ordinary = plain_words(), ordinary_words()
+    items = tokens.items
+    spans = []
+
+    def unknown(word: str) -> bool:
+        lower = word.lower()
+        return (word[:1].isupper() and not word.isupper() and len(word) >= 3
+                and lower not in plain and lower not in ordinary and lower not in NOT_NAMES
+                and word_frequency(word) < 3.0)
+
+    for i in range(len(items) - 1):
+        first, second = items[i][2], items[i + 1][2]
+        if re.fullmatch(r"[ \t]+", tokens.gap(i + 1)) and unknown(first) and unknown(second):
+            spans.append(Span(items[i][0], items[i + 1][1], "naam"))
+    return spans

@@ -1,0 +1,265 @@
+"""``rijk build`` / ``rijk serve``: real builds with both engines, a build that fails leaves no
+trace, the preview regenerates a saved story, and one ``rijk.yml`` read by every command."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from generator.build import hooks
+from generator.build.config import ConfigError, load_config
+from generator.build.output import leftovers
+from generator.build.run import BuildError, Progress, build
+from generator.form.settings import FormSettings
+from generator.project import Project
+from tests.helpers import (
+    free_port,
+    make_project,
+    mkdocs_build,
+    rijk,
+    story_text,
+    tree_hashes,
+    write_config,
+)
+
+QUICK = "engine: mkdocs\nnlp: false\nevaluate: false\n"
+GOOD = story_text("zo-2019-001", "Een bewoner kreeg hulp bij de post. Het buurtteam hielp "
+                  "met een plan voor de schulden en een afspraak bij de bank.")
+DRAFT = story_text("zo-2019-002", "Mevrouw Kwaku Boakye belde het buurtteam over haar huur.",
+                   status="draft", consent="false", date="2019-06-01")
+
+
+def quick_project(target: Path, stories: dict[str, str] | None = None) -> Path:
+    project = make_project(target, stories if stories is not None else {
+        "2019/zo-2019-001.md": GOOD, "2019/zo-2019-002.md": DRAFT})
+    write_config(project, QUICK)
+    return project
+
+
+def page_text(path: Path) -> str:
+    text = re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))
+    return " ".join(html.unescape(text).split())
+
+
+# -- one configuration ------------------------------------------------------------------------
+
+
+def test_every_command_reads_the_stories_folder_of_rijk_yml(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    (project / "stories").rmdir()
+    (project / "verhalen" / "2019").mkdir(parents=True)
+    (project / "verhalen" / "2019" / "zo-2019-001.md").write_text(GOOD, encoding="utf-8")
+    write_config(project, QUICK + "folders:\n  stories: verhalen\n  site: publiek\n")
+
+    loaded = Project.find(project / "verhalen")
+    assert loaded.root == project.resolve()
+    assert loaded.stories_dir == project.resolve() / "verhalen"
+    assert FormSettings().resolved_site_dir(project) == project / "publiek"
+
+    checked = rijk(project, "check", "--no-privacy")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "1 bestand(en) gecontroleerd" in checked.stdout
+
+    made = rijk(project, "new", "--title", "Nieuw verhaal", "--neighbourhood",
+                "holendrecht-reigersbos", "--author", "Samira Bakker", "--team",
+                "Buurtteam Gaasperdam", "--date", "2019-09-09")
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert list((project / "verhalen" / "2019").glob("zo-2019-002.md"))
+    assert not (project / "stories").exists()
+
+    built = rijk(project, "build")
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert (project / "publiek" / "verhalen" / "zo-2019-001" / "index.html").exists()
+    assert not (project / "site").exists()
+
+
+def test_a_wrong_rijk_yml_names_the_file_and_the_key(tmp_path: Path) -> None:
+    project = quick_project(tmp_path / "p")
+    write_config(project, "engine: hugo\nfolders:\n  storys: verhalen\n")
+    with pytest.raises(ConfigError) as raised:
+        load_config(project)
+    message = str(raised.value)
+    assert "rijk.yml: engine: onbekende engine 'hugo'; kies uit: mkdocs, zensical" in message
+    assert "rijk.yml: folders.storys: onbekende sleutel" in message
+    result = rijk(project, "check")
+    assert result.returncode != 0 and "folders.storys" in result.stderr
+
+    write_config(project, "folders:\n  stories: ../elders\n")
+    assert "moet een map binnen het project zijn" in rijk(project, "build").stderr
+
+
+# -- a failed build leaves nothing behind ---------------------------------------------------------
+
+
+def test_a_failed_build_leaves_the_previous_site_byte_for_byte(tmp_path: Path) -> None:
+    project = quick_project(tmp_path / "p")
+    site = project / "site"
+    first = rijk(project, "build")
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "rijk: de-identificatie" in first.stderr and "rijk: klaar in" in first.stderr
+    before = tree_hashes(site)
+    assert "verhalen/zo-2019-001/index.html" in before
+
+    unchanged = rijk(project, "build")
+    assert unchanged.returncode == 0 and "niets veranderd" in unchanged.stderr
+    assert tree_hashes(site) == before
+
+    def assert_untouched(result: subprocess.CompletedProcess[str], expected: str) -> str:
+        assert result.returncode != 0, result.stderr[-2000:]
+        assert expected in result.stderr, result.stderr[-3000:]
+        assert "er is niets gepubliceerd" in result.stderr
+        assert tree_hashes(site) == before
+        assert leftovers(site) == []
+        return result.stderr
+
+    # 1. an invalid story with --strict
+    broken = project / "stories" / "2019" / "zo-2019-003.md"
+    broken.write_text(story_text("zo-2019-003", "Kapot.", date="2019-02-30"), encoding="utf-8")
+    assert_untouched(rijk(project, "build", "--strict"), "zo-2019-003.md:4")
+    broken.unlink()
+
+    # 2. a privacy hit: a page of the project's own docs/ names the draft's resident
+    leak = project / "docs" / "lek.md"
+    leak.write_text("# Lek\n\nKwaku Boakye kwam langs.\n", encoding="utf-8")
+    log = assert_untouched(rijk(project, "build"), "persoonsgegevens gevonden in de gebouwde site")
+    assert re.search(r"lek/index\.html:\d+: (Kwaku )?Boakye", log), log[-3000:]
+    leak.unlink()
+
+    # 3. an engine that fails: an unknown Markdown extension in mkdocs.yml
+    config = project / "mkdocs.yml"
+    good_config = config.read_text(encoding="utf-8")
+    config.write_text(good_config.replace("  - tables\n", "  - tables\n  - bestaat_niet\n"),
+                      encoding="utf-8")
+    assert_untouched(rijk(project, "build"), "de engine MkDocs (Material) faalde")
+    config.write_text(good_config, encoding="utf-8")
+
+    # and a good build after all that replaces the site
+    again = rijk(project, "build")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert leftovers(site) == []
+
+
+def test_after_engine_hooks_run_before_the_scan(tmp_path: Path) -> None:
+    project = Project(quick_project(tmp_path / "p"))
+    seen: list[Path | None] = []
+
+    def stamp(output: Path, context: hooks.HookContext) -> None:
+        seen.append(context.search_index)
+        (output / "hook.txt").write_text("nabewerkt\n", encoding="utf-8")
+
+    def leak(output: Path, context: hooks.HookContext) -> None:
+        (output / "lek.txt").write_text("Kwaku Boakye\n", encoding="utf-8")
+
+    hooks.after_engine(stamp)
+    try:
+        build(project, progress=Progress(quiet=True))
+        assert (project.site_dir / "hook.txt").read_text(encoding="utf-8") == "nabewerkt\n"
+        assert seen and seen[0] is not None and seen[0].name == "search_index.json"
+        before = tree_hashes(project.site_dir)
+        hooks.after_engine(leak)
+        with pytest.raises(BuildError, match="persoonsgegevens gevonden"):
+            build(project, progress=Progress(quiet=True), force=True)
+        assert tree_hashes(project.site_dir) == before
+        assert leftovers(project.site_dir) == []
+    finally:
+        hooks._HOOKS[:] = [h for h in hooks._HOOKS if h not in (stamp, leak)]
+
+
+# -- rijk serve -----------------------------------------------------------------------------------
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def wait_for(url: str, text: str, seconds: float, process: subprocess.Popen) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "rijk serve stopte"
+        body = fetch(url)
+        if body is not None and text in body:
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_serve_refuses_anything_but_loopback(tmp_path: Path) -> None:
+    project = quick_project(tmp_path / "p")
+    result = rijk(project, "serve", "--dev-addr", "0.0.0.0:8000", timeout=120)
+    assert result.returncode != 0
+    assert "alleen op deze computer" in result.stderr
+
+
+def test_serve_shows_a_saved_story(tmp_path: Path) -> None:
+    project = quick_project(tmp_path / "p")
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/verhalen/zo-2019-001/"
+    try:
+        assert wait_for(url, "Een bewoner kreeg hulp", 240, process), \
+            (tmp_path / "serve.log").read_text()[-3000:]
+        story = project / "stories" / "2019" / "zo-2019-001.md"
+        story.write_text(story.read_text(encoding="utf-8")
+                         + "\nDaarna ging het buurthuis weer open voor iedereen.\n",
+                         encoding="utf-8")
+        assert wait_for(url, "Daarna ging het buurthuis weer open", 60, process), \
+            (tmp_path / "serve.log").read_text()[-3000:]
+        assert not (project / "site").exists(), "serve never writes the published site"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
+
+
+# -- both engines ---------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_both_engines_build_the_demo_with_the_same_pages(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "demo", copy_stories=True)
+    sites = {}
+    for engine in ("mkdocs", "zensical"):
+        site = project / f"site-{engine}"
+        result = mkdocs_build(project, site, engine=engine)
+        assert result.returncode == 0, result.stderr[-4000:]
+        sites[engine] = site
+    pages = {engine: {p.relative_to(site).as_posix() for p in site.rglob("index.html")}
+             for engine, site in sites.items()}
+    assert pages["mkdocs"] == pages["zensical"]
+    assert len(pages["mkdocs"]) > 150
+    assert (sites["mkdocs"] / "search" / "search_index.json").exists()
+    assert (sites["zensical"] / "search.json").exists()
+
+    for name in ("data/verhalen.json", "data/verhalen.csv", "data/clusters.json"):
+        assert (sites["mkdocs"] / name).read_bytes() == (sites["zensical"] / name).read_bytes()
+    records = json.loads((sites["mkdocs"] / "data/verhalen.json").read_text())["stories"]
+    record = next(r for r in records if "[naam]" in r["text"])
+    sentence = next(s for s in re.split(r"(?<=[.!?])\s+", record["text"])
+                    if "[naam]" in s and re.fullmatch(r"[\w\s,\[\]]+[.!?]", s))
+    for site in sites.values():
+        text = page_text(site / "verhalen" / record["id"] / "index.html")
+        assert " ".join(sentence.split()) in text, (site, sentence)
+        report = (site / "jaarverslag" / "2019" / "index.html").read_text(encoding="utf-8")
+        assert "<svg" in report and "Bron: CBS" in report

@@ -1,0 +1,217 @@
+"""Names however they are written: each way of writing a name, with several examples per kind
+(not only the one from the bug report), on the library, on ``rijk deidentify`` and in a real
+build; plus what must stay readable, and the restrisico check.
+
+The examples here are hand-made; the measured figures come from ``tests/data/privacy/``
+(see tests/test_privacy_eval.py).
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.privacy import Deidentifier
+from generator.taxonomy import Taxonomy
+from tests.helpers import ROOT, make_project, mkdocs_build, site_text, story_text
+
+KEEP = [*Taxonomy.load(ROOT / "taxonomy").readable_names(), "Samira Bakker",
+        "Buurtteam Gaasperdam"]
+
+# (kind, text, the strings that must be gone)
+NAMES: list[tuple[str, str, list[str]]] = [
+    ("initiaal", "Het gesprek was met A. Bakker over zijn schulden.", ["Bakker", "A. Bakker"]),
+    ("initiaal", "Th. Bakker kwam ook.", ["Th.", "Bakker"]),
+    ("initiaal", "De brief ging naar J.W. van Dijk op de derde verdieping.", ["Dijk", "J.W."]),
+    ("initiaal", "We belden mw. S. Öztürk terug.", ["Öztürk"]),
+    ("initiaal", "K.A. Mensah tekende het contract.", ["Mensah", "K.A."]),
+    ("zinsbegin", "Daan ging weer naar school.", ["Daan"]),
+    ("zinsbegin", "Pieter ging weer naar school.", ["Pieter"]),
+    ("zinsbegin", "Sjoerd belde om negen uur.", ["Sjoerd"]),
+    ("zinsbegin", "Fatima nam haar moeder mee.", ["Fatima"]),
+    ("koppelteken", "Jan-Willem kwam elke week naar de buurtkamer.", ["Jan-Willem"]),
+    ("koppelteken", "Anne-Fleur hielp bij de kledingbank.", ["Anne-Fleur"]),
+    ("koppelteken", "Meneer Owusu-Ansah woont er sinds 2010.", ["Owusu-Ansah", "Owusu", "Ansah"]),
+    ("hoofdletters", "Het dossier van mevrouw BAKKER lag klaar.", ["BAKKER"]),
+    ("hoofdletters", "Dossier: DE VRIES, Anna", ["VRIES", "Anna"]),
+    ("hoofdletters", "Aanmelding: JANSSEN, Petra en OUAZZANI, Hanane.",
+     ["JANSSEN", "Petra", "OUAZZANI", "Hanane"]),
+    ("kleine-letters", "We spraken mevrouw de vries en meneer yilmaz.", ["vries", "yilmaz"]),
+    ("kleine-letters", "'groetjes marian' stond onder het bericht.", ["marian"]),
+    ("kleine-letters", "ron de wit stelde zich voor. Later kwam ron terug.", ["ron", "wit"]),
+    ("bezitsvorm", "Mohammeds moeder en Joris' fiets en Anouks broer en Fatima's dochter.",
+     ["Mohammeds", "Mohammed", "Joris", "Anouks", "Fatima"]),
+    ("opsomming", "Sanne, Ilias en Bram speelden buiten.", ["Sanne", "Ilias", "Bram"]),
+    ("opsomming", "Ze brengt zijn zusjes Adaeze en Chioma naar school.", ["Adaeze", "Chioma"]),
+    ("tussenvoegsel", "Hamid al Zubaidi woont in Slotermeer. Al Zubaidi is ziek.", ["Zubaidi"]),
+    ("tussenvoegsel", "Mahmoud al-Khatib kwam mee. Al-Khatib was apotheker.", ["Khatib"]),
+    ("tussenvoegsel", "Mevrouw Van den Berg en meneer El Idrissi kwamen.", ["Berg", "Idrissi"]),
+    ("diakrieten", "Małgorzata Wójcik en Şükrü Yıldız kwamen langs.",
+     ["Małgorzata", "Wójcik", "Şükrü", "Yıldız"]),
+    ("diakrieten", "Tesfaye en Yohannes kwamen uit Eritrea. Mehret ook.",
+     ["Tesfaye", "Yohannes", "Mehret"]),
+    ("diakrieten", "Mevlüde Kılıç kookt elke vrijdag. Mevlüde lacht.", ["Mevlüde", "Kılıç"]),
+    ("achternaam-herhaald", "Meneer Owusu belde. Later kwam Owusu nog langs.", ["Owusu"]),
+    ("achternaam-herhaald", "Mevrouw Kromodimedjo belde. Kromodimedjo wil verhuizen.",
+     ["Kromodimedjo"]),
+]
+
+# sentences that must come back unchanged
+UNCHANGED = [
+    "We deden boodschappen bij de Albert Heijn en de Hema.",
+    "Bij de Voedselbank haalden ze een pakket.",
+    "Via de Wmo kreeg ze hulp bij het huishouden.",
+    "Buurtteams en Statushouders praten samen in de Buurtkamer.",
+    "De Wmo-consulent kwam langs voor een keukentafelgesprek.",
+    "Ze zijn gevlucht uit Asmara en via Libië naar Europa gekomen.",
+    "Ze heeft 12 jaar in dezelfde fabriek gewerkt.",
+    "Het gezin kwam via een noodopvang in Den Helder naar de stad.",
+    "De familie gaat deze zomer naar Paramaribo.",
+    "Bij de Kredietbank en het UWV ging het sneller dan gedacht.",
+    "Met de GGD en Veilig Thuis is een plan gemaakt.",
+    "Misschien is een maatje een goede volgende stap.",
+    "In Holendrecht en de Bijlmer draait het Buurtteam Gaasperdam.",
+    "Toen kwam de Belastingdienst met een nieuwe brief.",
+    "Samen met Humanitas en het Leger des Heils regelden we een kerstpakket.",
+]
+
+
+@pytest.fixture(scope="module")
+def deidentifier() -> Deidentifier:
+    return Deidentifier(keep=KEEP)
+
+
+def gone(word: str, text: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text) is None
+
+
+@pytest.mark.parametrize(("kind", "text", "names"), NAMES,
+                         ids=[f"{k}-{i}" for i, (k, _t, _n) in enumerate(NAMES)])
+def test_every_way_a_name_is_written_is_replaced(deidentifier: Deidentifier, kind: str,
+                                                 text: str, names: list[str]) -> None:
+    out = deidentifier.deidentify(text)
+    left = [n for n in names if not gone(n, out)]
+    assert not left, f"{kind}: {left} staat nog in {out!r}"
+    assert "[naam]" in out
+
+
+@pytest.mark.parametrize("text", UNCHANGED)
+def test_shops_bodies_openers_and_places_stay_readable(deidentifier: Deidentifier,
+                                                       text: str) -> None:
+    assert deidentifier.deidentify(text) == text
+
+
+def test_a_shop_that_is_also_a_first_name_does_not_hide_a_person(
+        deidentifier: Deidentifier) -> None:
+    """"Dirk" (the supermarket) is no keep word: a Dirk in a list of residents is replaced."""
+    out = deidentifier.deidentify("3. VAN LEEUWEN, Dirk")
+    assert "Dirk" not in out and "LEEUWEN" not in out
+
+
+def test_names_in_title_and_summary_are_replaced_with_the_body(
+        deidentifier: Deidentifier) -> None:
+    out = deidentifier.deidentify_fields({
+        "title": "Over Mevlüde", "summary": "Yıldız en haar buurvrouw koken samen.",
+        "body": "Mevlüde Kılıç kookt elke vrijdag met mevrouw Yıldız."})
+    assert "Mevlüde" not in out["title"] and "Yıldız" not in out["summary"]
+
+
+def test_rijk_deidentify_on_the_bug_report_inputs() -> None:
+    text = ("Het gesprek was met A. Bakker over zijn schulden.\nTh. Bakker kwam ook.\n"
+            "Daan ging weer naar school.\nPieter ging weer naar school.\n"
+            "Jan-Willem kwam elke week naar de buurtkamer.\n"
+            "We deden boodschappen bij de Albert Heijn en de Hema.\n")
+    result = CliRunner().invoke(main, ["deidentify", "--project", str(ROOT)], input=text)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for name in ("Bakker", "Daan", "Pieter", "Jan-Willem", "Th."):
+        assert gone(name, out), out
+    assert "bij de Albert Heijn en de Hema." in out
+
+
+def test_rijk_check_shows_a_restrisico_and_a_confirmation_silences_it(tmp_path: Path) -> None:
+    """A known surname the rules leave readable ("Brood", a singer here) is a restrisico at
+    its line; a coordinator's confirmation in taxonomy/privacy.yml (committed) silences it."""
+    body = "De muziek van Brood klonk hard.\nDaarna ging het over de Hoogvliet."
+    project = make_project(tmp_path / "p", {"2019/zo-2019-001.md": story_text(
+        "zo-2019-001", body)})
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", "--project", str(project),
+                                  str(project / "stories")])
+    findings = [line for line in result.output.splitlines() if "restrisico" in line]
+    assert findings, result.output
+    assert any(":14:" in line and "'Brood'" in line for line in findings), findings
+    (project / "taxonomy" / "privacy.yml").write_text(textwrap.dedent("""\
+        confirmed:
+          - word: Brood
+            confirmed_by: Coby Mulder (coördinator)
+            date: 2026-12-01
+            reason: "Herman Brood, de zanger: een publieke naam, geen bewoner."
+        """), encoding="utf-8")
+    again = runner.invoke(main, ["check", "--project", str(project),
+                                 str(project / "stories")])
+    assert not [line for line in again.output.splitlines() if "Brood" in line], again.output
+
+
+def test_an_incomplete_confirmation_is_an_error_at_its_line(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", {"2019/zo-2019-001.md": story_text(
+        "zo-2019-001", "Een gewone tekst.")})
+    (project / "taxonomy" / "privacy.yml").write_text(
+        "confirmed:\n  - word: Boschma\n    confirmed_by: Coby\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--project", str(project),
+                                       str(project / "stories")])
+    assert result.exit_code == 1
+    assert re.search(r"privacy\.yml:2: bevestiging onvolledig", result.output), result.output
+
+
+@pytest.mark.slow
+def test_a_real_build_publishes_none_of_the_ways_a_name_is_written(tmp_path: Path) -> None:
+    """Every form at once in one published story: none of the names is in any file of the
+    built site (pages, search index, sitemap, downloads), the shops are."""
+    body = "\n\n".join(text for _k, text, _n in NAMES)
+    story = story_text("zo-2019-001", body, title="Over Mevlüde en Jan-Willem")
+    project = make_project(tmp_path / "p", {"2019/zo-2019-001.md": story})
+    config = project / "rijk.yml"
+    if config.exists():
+        text = config.read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^nlp: .*$", "nlp: false", text)
+        text = re.sub(r"(?m)^evaluate: .*$", "evaluate: false", text)
+        config.write_text(text, encoding="utf-8")
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr[-3000:]
+    texts = site_text(site)
+    page = next(t for p, t in texts.items() if "zo-2019-001" in p.as_posix()
+                and p.name == "index.html")
+    assert "Albert Heijn" in page
+    names = {n for _k, _t, ns in NAMES for n in ns if len(n) > 3 and n[-1] != "."}
+    for path, text in texts.items():
+        leaked = sorted(n for n in names if not gone(n, text))
+        assert not leaked, f"{path.relative_to(site)}: {leaked}"
+
+
+def test_privacy_report_lists_what_was_replaced_never_the_original(tmp_path: Path) -> None:
+    """The privacy officer's report: per published story kinds and counts, restrisico with
+    its status, deduce's version; no name from any story, and no withheld story."""
+    project = make_project(tmp_path / "p", {
+        "2019/zo-2019-001.md": story_text(
+            "zo-2019-001", "Mevrouw Wójcik belde op 06-12345678. De muziek van Brood klonk."),
+        "2019/zo-2019-002.md": story_text("zo-2019-002", "Meneer Kowalczyk, nog een concept.",
+                                          status="draft"),
+    })
+    out = tmp_path / "rapport.md"
+    result = CliRunner().invoke(main, ["privacy", "report", "--project", str(project),
+                                       "--year", "2019", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "| zo-2019-001 |" in text and "naam 1" in text and "telefoonnummer 1" in text
+    assert "zo-2019-002" not in text and "draft: 1" in text
+    assert re.search(r"\| zo-2019-001 \| zo-2019-001\.md:14 \| Brood \| open \|", text), text
+    assert "deduce 3." in text
+    for secret in ("Wójcik", "12345678", "Kowalczyk"):
+        assert secret not in text
