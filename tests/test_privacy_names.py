@@ -215,3 +215,21 @@ def test_privacy_report_lists_what_was_replaced_never_the_original(tmp_path: Pat
     assert "deduce 3." in text
     for secret in ("Wójcik", "12345678", "Kowalczyk"):
         assert secret not in text
+
+
+@pytest.mark.slow
+def test_strict_build_fails_on_an_open_restrisico_and_leaves_no_site(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", {"2019/zo-2019-001.md": story_text(
+        "zo-2019-001", "De muziek van Brood klonk hard in de buurtkamer.")})
+    config = project / "rijk.yml"
+    text = config.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^nlp: .*$", "nlp: false", text)
+    config.write_text(re.sub(r"(?m)^evaluate: .*$", "evaluate: false", text), encoding="utf-8")
+    site = project / "site"
+    strict = mkdocs_build(project, site, strict=True)
+    assert strict.returncode != 0
+    assert "restrisico" in strict.stdout + strict.stderr
+    assert not site.exists()
+    plain = mkdocs_build(project, site)
+    assert plain.returncode == 0, plain.stderr[-2000:]
+    assert "zo-2019-001.md:14: restrisico: 'Brood'" in plain.stdout + plain.stderr
