@@ -66,10 +66,9 @@ PLACES = ["Holendrecht", "Bijlmer", "Amsterdam-Zuidoost", "Buurtteam Gaasperdam"
 def privacy_project(target: Path, stories: dict[str, str]) -> Path:
     """A project whose build skips NLP and the evaluation: they are not under test here."""
     project = make_project(target, stories)
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "      figures_dir: figures\n",
-        "      figures_dir: figures\n      nlp: false\n      evaluate: false\n"), encoding="utf-8")
+    config = project / "rijk.yml"
+    text = re.sub(r"(?m)^nlp: .*$", "nlp: false", config.read_text(encoding="utf-8"))
+    config.write_text(re.sub(r"(?m)^evaluate: .*$", "evaluate: false", text), encoding="utf-8")
     return project
 
 
