@@ -129,6 +129,7 @@ def serve(project: Project, *, dev_addr: str = "127.0.0.1:8000", engine: str | N
     progress.line(f"{ws.engine.label} serveert op http://{dev_addr}/ (Ctrl-C stopt)")
     child = subprocess.Popen(command, cwd=ws.serve_config.parent,
                              env={**os.environ, **ENGINE_ENV}, start_new_session=True)
+    _exit_on_sigterm()  # so that `finally` stops the engine's server (its own session)
     started = time.monotonic()
     try:
         while child.poll() is None:
@@ -157,6 +158,19 @@ def serve(project: Project, *, dev_addr: str = "127.0.0.1:8000", engine: str | N
     finally:
         _stop(child)
     return child.returncode or 0
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM (a service manager, a test) ends serve like Ctrl-C does: through ``finally``,
+    which stops the engine's server; Python's default would leave it running."""
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _stop(child: subprocess.Popen) -> None:
