@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -306,19 +307,12 @@ def test_libyaml_and_pure_python_read_the_demo_corpus_alike(
 
 
 def quiet_project(target: Path, stories: dict[str, str]) -> Path:
-    """A project whose build skips NLP and the evaluation (not under test here); copied from
-    tests/test_privacy.py, but robust to other options of the plugin."""
+    """A project whose build skips NLP and the evaluation (not under test here): both are
+    switched off in the project configuration, rijk.yml."""
     project = make_project(target, stories)
-    config = project / "mkdocs.yml"
-    lines = config.read_text(encoding="utf-8").split("\n")
-    start = next(i for i, line in enumerate(lines) if line.strip() == "- rijke-verantwoording:")
-    end = start + 1
-    while end < len(lines) and lines[end].startswith("      "):
-        end += 1
-    options = [line for line in lines[start + 1:end]
-               if line.strip().split(":")[0] not in ("nlp", "evaluate")]
-    lines[start + 1:end] = [*options, "      nlp: false", "      evaluate: false"]
-    config.write_text("\n".join(lines), encoding="utf-8")
+    config = project / "rijk.yml"
+    text = re.sub(r"(?m)^nlp: .*$", "nlp: false", config.read_text(encoding="utf-8"))
+    config.write_text(re.sub(r"(?m)^evaluate: .*$", "evaluate: false", text), encoding="utf-8")
     return project
 
 
