@@ -22,6 +22,7 @@ from generator.privacy.replace import replace
 from generator.privacy.residual import Confirmation, ResidualRisk, residual_risks
 from generator.privacy.resolve import (
     keep_pattern,
+    lower_case_names,
     mentions,
     merge,
     name_words,
@@ -141,7 +142,9 @@ class Deidentifier:
             raw[name] = without_places(spans, text)
         words: set[str] = set()
         for name, text in fields.items():
-            words |= name_words(without_keep(raw[name], text, self._keep_re), text)
+            kept = without_keep(raw[name], text, self._keep_re)
+            words |= name_words(kept, text)
+            words |= lower_case_names(kept, text)  # "ron de wit", later "ron" alone
         out: Analysis = {}
         for name, text in fields.items():
             spans = raw[name] + mentions(words, text)

@@ -131,6 +131,18 @@ def name_words(spans: Iterable[Span], text: str) -> set[str]:
     return words
 
 
+def lower_case_names(spans: Iterable[Span], text: str) -> set[str]:
+    """Name words written in lower case in this text ("ron" of "ron de wit"): their later
+    lower-case mentions are the same person, although "ron" is never spread from "Ron"."""
+    found: set[str] = set()
+    for span in spans:
+        if span.kind == "naam":
+            found.update(w for w in TOKEN.findall(text[span.start:span.end])
+                         if w.islower() and len(w) >= 3 and w not in PARTICLES
+                         and w not in NOT_NAMES and w not in TITLES)
+    return found
+
+
 def mentions(words: set[str], text: str) -> list[Span]:
     """Every whole-word mention of a name word, also in capitals and with a possessive
     ending ("Owusu", "OWUSU", "Owusu's", "Mohammeds"). Case-sensitive for a name that is also a
