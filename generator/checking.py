@@ -77,9 +77,9 @@ def privacy_findings(deidentifier, result: CheckResult,
 def finding_message(finding) -> str:
     """The Dutch message for a privacy finding, with what to do about it."""
     if finding.kind == "restrisico":
-        return (f"restrisico: '{finding.text}' staat in een namenlijst en blijft leesbaar. Is het "
-                "een persoon, haal de naam weg of schrijf 'mevrouw [naam]'; is het geen naam, "
-                "laat een coördinator het bevestigen in taxonomy/privacy.yml.")
+        from generator.privacy.residual import residual_advice
+
+        return f"restrisico: {residual_advice(finding.text)}"
     return (f"mogelijk persoonsgegeven ({finding.kind}): {finding.preview} — haal het weg of "
             "maak het algemeen.")
 

@@ -37,9 +37,9 @@ class FormFinding:
     @property
     def advice(self) -> str:
         if self.kind == "restrisico":
-            return (f"'{self.text}' staat in een namenlijst en blijft leesbaar. Is het een "
-                    "persoon, haal de naam weg; is het geen naam, dan kan een coördinator het "
-                    "bevestigen in taxonomy/privacy.yml.")
+            from generator.privacy.residual import residual_advice
+
+            return residual_advice(self.text)
         return (f"Dit lijkt een {self.kind} ('{self.text}') — haal het weg of maak het "
                 "algemeen.")
 

@@ -38,6 +38,13 @@ from generator.privacy.words import (
 CONFIRMATIONS_FILE = "privacy.yml"
 
 
+def residual_advice(word: str) -> str:
+    """What the author or coordinator does about a restrisico, in Dutch (check and form)."""
+    return (f"'{word}' staat in een namenlijst en blijft leesbaar. Is het een persoon, haal de "
+            "naam weg of schrijf 'mevrouw [naam]'; is het geen naam, laat een coördinator het "
+            "bevestigen in taxonomy/privacy.yml.")
+
+
 @dataclass(frozen=True)
 class ResidualRisk:
     """A known name left readable: ``word`` at ``line`` (1-based within the field's text)."""
