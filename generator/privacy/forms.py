@@ -19,11 +19,12 @@ names in it (:func:`~generator.privacy.words.plain_words`).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
 from generator.privacy.model import Span
-from generator.privacy.rules import Tokens
+from generator.privacy.rules import Tokens, tokens_of
 from generator.privacy.words import (
     INTRODUCERS,
     NOT_NAMES,
@@ -227,8 +228,13 @@ def list_spans(text: str, tokens: Tokens, names: list[Span]) -> list[Span]:
     if not names:
         return []
     items = tokens.items
-    covered = {i for i, (s, e, _w) in enumerate(items)
-               if any(n.start <= s and e <= n.end for n in names)}
+    starts = [s for s, _e, _w in items]
+    covered: set[int] = set()
+    for name in names:  # the tokens inside each name, found by bisection
+        i = bisect.bisect_left(starts, name.start)
+        while i < len(items) and items[i][1] <= name.end:
+            covered.add(i)
+            i += 1
     spans = []
     for i in sorted(covered):
         for step in (-1, 1):
@@ -258,7 +264,7 @@ def extra_name_spans(text: str, found: list[Span], acronyms: set[str]) -> list[S
     """Every rule of this module on one text; ``found`` are the spans other rules found
     (a list is a list of names when one of its members is one). Place vetoes ("plaats")
     come back too, for :func:`~generator.privacy.resolve.without_places`."""
-    tokens = Tokens(text)
+    tokens = tokens_of(text)
     spans = (initial_spans(text) + hyphenated_spans(tokens) + capitals_spans(tokens, acronyms)
              + lower_case_spans(tokens) + possessive_spans(tokens)
              + foreign_letter_spans(tokens) + first_name_spans(tokens)

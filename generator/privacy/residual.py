@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from generator.privacy.model import Span
-from generator.privacy.rules import Tokens
+from generator.privacy.rules import tokens_of
 from generator.privacy.words import (
     NOT_NAMES,
     PARTICLES,
@@ -137,7 +137,7 @@ def residual_risks(fields: Mapping[str, str], analysis: Mapping[str, list[Span]]
         spans = list(analysis.get(name, []))
         if keep is not None:
             spans += [Span(m.start(), m.end(), "keep") for m in keep.finditer(text)]
-        tokens = Tokens(text)
+        tokens = tokens_of(text)
         for i, (start, end, word) in enumerate(tokens.items):
             lower = word.lower()
             if not (word[:1].isupper()) or len(word) < 3:

@@ -12,14 +12,13 @@ import re
 from collections.abc import Iterable
 
 from generator.privacy.model import PRIORITY, Span
-from generator.privacy.rules import TOKEN, Tokens
+from generator.privacy.rules import TOKEN, tokens_of
 from generator.privacy.words import (
     NOT_NAMES,
     PARTICLES,
     STRONG_TITLES,
     TITLES,
     first_names,
-    known_names,
     plain_words,
     word_frequency,
 )
@@ -33,19 +32,45 @@ LEADING_TITLE = re.compile(
 
 
 def keep_pattern(keep: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex for every keep phrase, longest first, whole words, any case or spacing."""
-    phrases = sorted({k.strip() for k in keep if k and k.strip()}, key=len, reverse=True)
+    """One regex for every keep phrase, whole words, any case or spacing.
+
+    The phrases are folded into a trie ("albert heijn" and "albert cuyp" share "albert "), so
+    ``re`` tries each starting letter once instead of every phrase in turn: the same matches
+    as a plain alternation, longest first, at a fraction of the cost per story."""
+    phrases = {" ".join(k.split()).lower() for k in keep if k and k.strip()}
     if not phrases:
         return None
-    parts = [r"\s+".join(re.escape(w) for w in p.split()) for p in phrases]
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.I)
+    return re.compile(r"(?<!\w)" + _trie_regex(sorted(phrases)) + r"(?!\w)", re.I)
+
+
+def _trie_regex(phrases: list[str]) -> str:
+    """A regex matching exactly ``phrases`` (lower case, single spaces), longest first."""
+    trie: dict[str, dict] = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [(r"\s+" if char == " " else re.escape(char)) + emit(child)
+                    for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:  # a phrase ends here: try the longer ones first, then stop
+            return "(?:" + body + ")?" if len(branches) > 1 or len(body) > 1 else body + "?"
+        return body
+
+    return "(?:" + emit(trie) + ")"
 
 
 def tidy_deduce_names(spans: list[Span], text: str, keep_single: set[str]) -> list[Span]:
     """Keep "mevrouw"/"meneer" visible, and drop deduce's sentence-initial ordinary words
     ("Pas na drie weken", "Stap voor stap") and words that are never a person ("Engels")."""
     ordinary = plain_words()
-    tokens = Tokens(text)
+    tokens = tokens_of(text)
     starts = {s: i for i, (s, _e, _w) in enumerate(tokens.items)}
     capitalised_mid = {w for i, (_s, _e, w) in enumerate(tokens.items)
                        if w[:1].isupper() and not tokens.sentence_initial(i)}
@@ -153,8 +178,8 @@ def mentions(words: set[str], text: str) -> list[Span]:
     forms: set[str] = set()
     for word in words:
         forms |= {word, word.upper()}
-        if word.lower() not in plain and word.lower() in known_names() | {word.lower()} \
-                and word.lower() not in _ordinary_lower() and word_frequency(word) < 3.0:
+        if word.lower() not in plain and word.lower() not in _ordinary_lower() \
+                and word_frequency(word) < 3.0:
             forms.add(word.lower())  # "ron" after "Ron", not "koos" (kiezen) after "Koos"
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
         re.escape(w) for w in sorted(forms, key=len, reverse=True))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from generator.privacy.model import Span
 from generator.privacy.words import (
@@ -124,6 +125,13 @@ class Tokens:
                                                   and stripped != "-")
 
 
+@lru_cache(maxsize=32)
+def tokens_of(text: str) -> Tokens:
+    """The shared, read-only :class:`Tokens` of ``text``: every rule of one story reads the
+    same word list instead of splitting the text again."""
+    return Tokens(text)
+
+
 def name_like(word: str) -> bool:
     """Capitalised, not an acronym (GGD) and not a word we know is never a person."""
     return (word[:1].isupper() and not (len(word) > 1 and word.isupper())
@@ -153,7 +161,7 @@ def name_spans(text: str, keep_words: Iterable[str] = ()) -> list[Span]:
     """Persons introduced by a form of address, a verb, a possessive, or a first name from
     our list of names from varied backgrounds."""
     keep = set(keep_words)
-    tokens = Tokens(text)
+    tokens = tokens_of(text)
     items = tokens.items
     ordinary = plain_words()
     firsts = extra_first_names()
