@@ -24,7 +24,7 @@ import functools
 import re
 
 from generator.privacy.model import Span
-from generator.privacy.rules import Tokens, tokens_of
+from generator.privacy.rules import Tokens, blank, tokens_of
 from generator.privacy.words import (
     INTRODUCERS,
     NOT_NAMES,
@@ -120,7 +120,7 @@ def capitals_spans(tokens: Tokens, acronyms: set[str]) -> list[Span]:
             continue
         k = i
         while k > 0 and items[k - 1][2].lower() in PARTICLES and items[k - 1][2].isupper() \
-                and re.fullmatch(r"[ \t]+", tokens.gap(k)):
+                and blank(tokens.gap(k)):
             k -= 1
         spans.append(Span(items[k][0], end, "naam"))
     return spans
@@ -140,8 +140,8 @@ def lower_case_spans(tokens: Tokens) -> list[Span]:
         if i > 0 and items[i - 1][2].lower() in LOWER_CASE_CUES and re.fullmatch(
                 r"\.?[ \t]+", tokens.gap(i)):
             k = i
-            while k < len(items) - 1 and items[k][2] in PARTICLES and re.fullmatch(
-                    r"[ \t]+", tokens.gap(k + 1)):
+            while k < len(items) - 1 and items[k][2] in PARTICLES and blank(
+                    tokens.gap(k + 1)):
                 k += 1
             last = items[k][2]
             if last in PARTICLES or last in NOT_NAMES:
@@ -174,10 +174,9 @@ def _lower_full_name(tokens: Tokens, i: int) -> int | None:
     if items[i][2].capitalize() not in first_names() or items[i][2] in PARTICLES:
         return None
     k = i + 1
-    while k < len(items) and items[k][2] in PARTICLES and re.fullmatch(r"[ \t]+",
-                                                                         tokens.gap(k)):
+    while k < len(items) and items[k][2] in PARTICLES and blank(tokens.gap(k)):
         k += 1
-    if k == i + 1 or k >= len(items) or not re.fullmatch(r"[ \t]+", tokens.gap(k)):
+    if k == i + 1 or k >= len(items) or not blank(tokens.gap(k)):
         return None
     last = items[k][2]
     return k if last.islower() and last.capitalize() in surnames() else None
@@ -285,7 +284,7 @@ def first_name_spans(tokens: Tokens) -> list[Span]:
         if word not in firsts or word.lower() in plain or word.lower() in NOT_NAMES:
             continue
         last = i
-        while last + 1 < len(items) and re.fullmatch(r"[ \t]+", tokens.gap(last + 1)):
+        while last + 1 < len(items) and blank(tokens.gap(last + 1)):
             nxt = items[last + 1][2]
             if PARTICLE_PREFIX.match(nxt):  # "al-Khatib", "el-Amrani"
                 last += 1
@@ -297,7 +296,7 @@ def first_name_spans(tokens: Tokens) -> list[Span]:
                 if (after < len(items) and items[after][2][:1].isupper()
                         and items[after][2].lower() not in plain
                         and items[after][2].lower() not in NOT_NAMES
-                        and all(re.fullmatch(r"[ \t]+", tokens.gap(g))
+                        and all(blank(tokens.gap(g))
                                 for g in range(last + 1, after + 1))):
                     last = after
                     continue
@@ -317,7 +316,7 @@ def widen_names(tokens: Tokens, names: list[Span]) -> list[Span]:
     starts = {s.start for s in names if s.kind == "naam"}
     spans = []
     for i in range(1, len(items)):
-        if items[i][0] not in starts or not re.fullmatch(r"[ \t]+", tokens.gap(i)):
+        if items[i][0] not in starts or not blank(tokens.gap(i)):
             continue
         word = items[i - 1][2]
         if (word[:1].isupper() and not word.isupper() and word.lower() not in plain
@@ -374,6 +373,6 @@ def pair_spans(tokens: Tokens) -> list[Span]:
 
     for i in range(len(items) - 1):
         first, second = items[i][2], items[i + 1][2]
-        if re.fullmatch(r"[ \t]+", tokens.gap(i + 1)) and unknown(first) and unknown(second):
+        if blank(tokens.gap(i + 1)) and unknown(first) and unknown(second):
             spans.append(Span(items[i][0], items[i + 1][1], "naam"))
     return spans

@@ -82,11 +82,47 @@ def _elfproef(digits: str) -> bool:
     return (total - int(digits[8])) % 11 == 0
 
 
+_DIGITS = re.compile(r"\d+")
+_BEFORE_DIGIT = 200
+_AFTER_DIGIT = 60
+"""Characters a pattern reaches before its first and after its last digit, with room to spare:
+the longest is the address cue (``woont sinds kort op de Lange Kerkstraat 5``, ~90)."""
+
+
+def digit_windows(text: str) -> list[tuple[int, int]]:
+    """``[(start, end)]``: the parts of ``text`` around its digits, merged where they touch.
+
+    Every pattern but e-mail and website needs a digit, and Python's ``re`` tries a pattern at
+    every position; searching only near digits gives the same matches in a fraction of the time
+    (``pos`` keeps the text before it visible to ``\\b`` and look-behind)."""
+    windows: list[tuple[int, int]] = []
+    for match in _DIGITS.finditer(text):
+        start = max(0, match.start() - _BEFORE_DIGIT)
+        end = min(len(text), match.end() + _AFTER_DIGIT)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _needs_digit(kind: str) -> bool:
+    return kind not in {"e-mailadres", "website"}
+
+
 def regex_spans(text: str) -> list[Span]:
     """Numbers, e-mail, addresses, dates and ages by pattern."""
     spans: list[Span] = []
+    whole = [(0, len(text))]
+    windows = digit_windows(text)
     for kind, pattern, group in REGEX_RULES:
-        for match in pattern.finditer(text):
+        if kind == "e-mailadres" and "@" not in text:
+            continue
+        if kind == "website" and "http" not in text and "www." not in text:
+            continue
+        found = (match for start, end in (windows if _needs_digit(kind) else whole)
+                 for match in pattern.finditer(text, start, end))
+        for match in found:
             start, end = match.span(group)
             if start < 0:
                 continue
@@ -105,6 +141,11 @@ def regex_spans(text: str) -> list[Span]:
 def _plausible_age(found: str) -> bool:
     digits = re.match(r"\d+", found)
     return bool(digits) and 0 < int(digits.group(0)) <= 120
+
+
+def blank(gap: str) -> bool:
+    """Whether ``gap`` is one or more spaces or tabs and nothing else (no line break)."""
+    return gap != "" and not gap.strip(" \t")
 
 
 class Tokens:
@@ -174,7 +215,7 @@ def name_spans(text: str, keep_words: Iterable[str] = ()) -> list[Span]:
                 found.append((i, i))
             break
         gap = tokens.gap(nxt)
-        if lower in TITLES and (re.fullmatch(r"[ \t]+", gap) or (
+        if lower in TITLES and (blank(gap) or (
                 lower in ABBREVIATIONS and re.fullmatch(r"\.[ \t]+", gap))):
             run = _consume_name(tokens, nxt, keep)
             if run and (lower not in ("man", "vrouw", "vriend", "vriendin", "partner")
