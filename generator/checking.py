@@ -15,10 +15,15 @@ from generator.problems import Problem
 from generator.project import Project
 
 
-def check_with_privacy(project: Project, paths: list[Path], privacy: bool = True) -> CheckResult:
-    """Run every story check and, unless disabled, look for personal data in the text."""
+def check_with_privacy(project: Project, paths: list[Path], privacy: bool = True,
+                       suggestions: bool = False) -> CheckResult:
+    """Run every story check and, unless disabled, look for personal data in the text; with
+    ``suggestions``, also offer the themes and values the analysis reads in each story."""
     taxonomy = project.taxonomy()
     result = project.check(paths, taxonomy) if paths else CheckResult()
+    if suggestions and result.stories:
+        result.problems.extend(label_suggestions(project, result))
+        result.problems.sort(key=lambda p: (p.path, p.line))
     if not privacy or not paths:
         return result
     try:
@@ -87,3 +92,43 @@ def finding_message(finding) -> str:
 def source_text(path: Path) -> str:
     """The raw body of a file, also when its front-matter is broken (for privacy previews)."""
     return read_source(path).body
+
+
+def label_suggestions(project: Project, result: CheckResult) -> list[Problem]:
+    """One suggestion per checked story whose text points to themes or values its author did
+    not choose (see :mod:`generator.nlp.suggest`). The analysis learns from the published
+    stories and the taxonomy's training text, in memory only."""
+    try:
+        from generator.nlp import Document, label_terms, load_domain_stopwords
+        from generator.nlp.suggest import LabelSuggester
+        from generator.nlp.training import TrainingDataError, training_documents
+        from generator.pipeline import gate
+    except ImportError as exc:  # pragma: no cover - only when the package is broken
+        return [Problem("rijk", 1, f"suggesties niet beschikbaar: {exc}", "warning")]
+    taxonomy = project.taxonomy()
+    themes, values = label_terms(taxonomy.themes), label_terms(taxonomy.values)
+    try:
+        training = training_documents(project.taxonomy_dir, themes, values)
+    except TrainingDataError as exc:
+        return [Problem("rijk", 1, f"suggesties niet beschikbaar: {exc}", "warning")]
+    public, _ = gate(project.check().stories)
+    corpus = [Document(id=s.id, text=s.text_for_analysis(), declared_themes=tuple(s.themes),
+                       declared_values=tuple(s.values)) for s in public]
+    suggester = LabelSuggester(themes, values,
+                               stopwords=load_domain_stopwords(project.taxonomy_dir),
+                               random_state=project.config.random_state).fit(corpus, training)
+    out: list[Problem] = []
+    for story in result.stories:
+        found = suggester.suggest(story.text_for_analysis())
+        fresh = found.new(story.themes, story.values)
+        if fresh.empty:
+            continue
+        keys = {"themes": [*story.themes, *(s.key for s in fresh.themes)],
+                "values": [*story.values, *(s.key for s in fresh.values)]}
+        fix = " en ".join(f"{kind}: [{', '.join(keys[kind])}]" for kind in ("themes", "values")
+                          if getattr(fresh, kind))
+        line = story.line_of("themes") if fresh.themes else story.line_of("values")
+        out.append(Problem(str(story.path), line,
+                           f"{fresh.sentence()} (in de front-matter: {fix})", "suggestion",
+                           "themes" if fresh.themes else "values"))
+    return out

@@ -53,7 +53,11 @@ class CheckResult:
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
+        return [p for p in self.problems if p.level == "warning"]
+
+    @property
+    def suggestions(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "suggestion"]
 
     def summary(self) -> str:
         """One Dutch line: how many files, stories, errors and warnings."""
@@ -61,7 +65,8 @@ class CheckResult:
         return (
             f"{self.files} bestand(en) gecontroleerd: {len(self.stories)} in orde, "
             f"{bad} met fouten; {len(self.errors)} fout(en), "
-            f"{len(self.warnings)} waarschuwing(en)."
+            f"{len(self.warnings)} waarschuwing(en)"
+            + (f", {len(self.suggestions)} suggestie(s)." if self.suggestions else ".")
         )
 
 

@@ -66,8 +66,11 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--no-privacy", is_flag=True, help="Sla de zoektocht naar persoonsgegevens over.")
+@click.option("--no-suggestions", is_flag=True,
+              help="Geen suggesties voor thema's en waarden uit de analyse.")
 @PROJECT_OPTION
-def check(paths: tuple[Path, ...], no_privacy: bool, root: Path | None) -> None:
+def check(paths: tuple[Path, ...], no_privacy: bool, no_suggestions: bool,
+          root: Path | None) -> None:
     """Controleer verhalen: elke fout als pad:regel: melding, met de oplossing."""
     from generator.checking import check_with_privacy
 
@@ -76,7 +79,8 @@ def check(paths: tuple[Path, ...], no_privacy: bool, root: Path | None) -> None:
     missing = [p for p in targets if not p.exists()]
     for path in missing:
         click.echo(f"{path}:1: bestand of map bestaat niet.", err=True)
-    result = check_with_privacy(project, [p for p in targets if p.exists()], privacy=not no_privacy)
+    result = check_with_privacy(project, [p for p in targets if p.exists()],
+                                privacy=not no_privacy, suggestions=not no_suggestions)
     for problem in result.problems:
         click.echo(problem.format(Path.cwd()))
     click.echo(result.summary())

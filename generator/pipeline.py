@@ -79,6 +79,8 @@ class SiteData:
     analysis: Any = None
     evaluation: Any = None
     evaluation_markdown: str = ""
+    held_out: Any = None
+    held_out_markdown: str = ""
     withheld: int = 0
     personal_data: set[str] = field(default_factory=set)
     timings: dict[str, float] = field(default_factory=dict)
@@ -163,6 +165,7 @@ def analyse(stories: list[PublicStory], taxonomy: Taxonomy, cache: Path | None,
     """Themes, values and clusters for the public stories (see :mod:`generator.nlp`)."""
     from generator.nlp import Document, label_terms, load_domain_stopwords
     from generator.nlp import analyse as run_analysis
+    from generator.nlp.training import training_documents
 
     documents = [
         Document(id=s.id, text=s.analysis_text(), declared_themes=tuple(s.story.themes),
@@ -174,7 +177,8 @@ def analyse(stories: list[PublicStory], taxonomy: Taxonomy, cache: Path | None,
     values = label_terms(taxonomy.values)
     return run_analysis(documents, themes, values,
                         cache_dir=cache / "nlp" if cache else None, random_state=random_state,
-                        stopwords=load_domain_stopwords(taxonomy.directory))
+                        stopwords=load_domain_stopwords(taxonomy.directory),
+                        training=training_documents(taxonomy.directory, themes, values))
 
 
 def load_figures(paths: PipelinePaths, taxonomy: Taxonomy) -> Any:
@@ -228,6 +232,7 @@ def evaluate_labels(data: SiteData, cache: Path | None, random_state: int = 0) -
     the label terms, the stop words, the seed and the NLP code), so an unchanged corpus costs
     nothing and any change recomputes it."""
     from generator.nlp import Document, evaluate, label_terms, load_domain_stopwords
+    from generator.nlp.training import training_documents
 
     documents = [
         Document(id=s.id, text=s.analysis_text(), declared_themes=tuple(s.story.themes),
@@ -238,14 +243,55 @@ def evaluate_labels(data: SiteData, cache: Path | None, random_state: int = 0) -
     themes = label_terms(data.taxonomy.themes)
     values = label_terms(data.taxonomy.values)
     stopwords = load_domain_stopwords(data.taxonomy.directory)
-    key = _evaluation_key(documents, themes, values, stopwords, random_state)
+    training = training_documents(data.taxonomy.directory, themes, values)
+    key = _evaluation_key([*documents, *training], themes, values, stopwords, random_state)
     cached = _read_evaluation(cache, key)
     if cached is not None:
         return cached, evaluation_markdown(cached)
     evaluation = evaluate(documents, themes, values, cache_dir=cache / "nlp" if cache else None,
-                          random_state=random_state, stopwords=stopwords)
+                          random_state=random_state, stopwords=stopwords,
+                          training=training)
     _write_evaluation(cache, key, evaluation)
     return evaluation, evaluation_markdown(evaluation)
+
+
+def evaluate_held_out(data: SiteData, folder: Path, cache: Path | None,
+                      random_state: int = 0) -> tuple[Any, str]:
+    """Label quality on the labelled stories of ``folder`` that the model never trained on
+    (``evaluate_against`` in ``rijk.yml``, ``rijk evaluate --against``), for the method page;
+    cached like :func:`evaluate_labels`. Raises ``ValueError`` naming the file of a story that
+    cannot be read, or when the folder holds no labelled story."""
+    from generator.checks import check_corpus
+    from generator.nlp import Document, label_terms, load_domain_stopwords
+    from generator.nlp.evaluation import evaluate_against
+    from generator.nlp.training import training_documents
+
+    checked = check_corpus([folder], data.taxonomy)
+    errors = [p for p in checked.problems if p.is_error]
+    if errors:
+        raise ValueError("; ".join(p.format() for p in errors[:5]))
+    held_out = [Document(id=s.id, text=s.text_for_analysis(), declared_themes=tuple(s.themes),
+                         declared_values=tuple(s.values)) for s in checked.stories]
+    documents = [
+        Document(id=s.id, text=s.analysis_text(), declared_themes=tuple(s.story.themes),
+                 declared_values=tuple(s.story.values))
+        for s in data.stories
+    ]
+    assert data.taxonomy.directory is not None
+    themes = label_terms(data.taxonomy.themes)
+    values = label_terms(data.taxonomy.values)
+    stopwords = load_domain_stopwords(data.taxonomy.directory)
+    training = training_documents(data.taxonomy.directory, themes, values)
+    key = _evaluation_key([*documents, *training, "held-out", *held_out], themes, values,
+                          stopwords, random_state)
+    cached = _read_evaluation(cache, key, "evaluation-held-out")
+    if cached is None:
+        cached = evaluate_against(documents, held_out, themes, values,
+                                  cache_dir=cache / "nlp" if cache else None,
+                                  random_state=random_state, stopwords=stopwords,
+                                  training=training, source=folder.name)
+        _write_evaluation(cache, key, cached, "evaluation-held-out")
+    return cached, cached.as_markdown()
 
 
 def _evaluation_key(documents: list[Any], themes: Any, values: Any, stopwords: Any,
@@ -264,24 +310,25 @@ def _evaluation_key(documents: list[Any], themes: Any, values: Any, stopwords: A
     return digest.hexdigest()[:32]
 
 
-def _read_evaluation(cache: Path | None, key: str) -> Any:
+def _read_evaluation(cache: Path | None, key: str, name: str = "evaluation") -> Any:
     import pickle
 
     if cache is None:
         return None
     try:
-        return pickle.loads((cache / "evaluation" / f"{key}.pickle").read_bytes())
+        return pickle.loads((cache / name / f"{key}.pickle").read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
 
 
-def _write_evaluation(cache: Path | None, key: str, evaluation: Any) -> None:
+def _write_evaluation(cache: Path | None, key: str, evaluation: Any,
+                      name: str = "evaluation") -> None:
     import os
     import pickle
 
     if cache is None:
         return
-    folder = cache / "evaluation"
+    folder = cache / name
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.pickle"):  # one entry: the newest corpus
         old.unlink(missing_ok=True)

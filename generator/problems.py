@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Level = Literal["error", "warning"]
+Level = Literal["error", "warning", "suggestion"]
+"""A suggestion is neither wrong nor risky: the analysis offers a reading to confirm."""
 
 
 @dataclass(frozen=True, order=True)
@@ -30,7 +31,7 @@ class Problem:
         if root is not None:
             with contextlib.suppress(ValueError):
                 path = str(Path(self.path).resolve().relative_to(root.resolve()))
-        prefix = "" if self.level == "error" else "waarschuwing: "
+        prefix = {"error": "", "warning": "waarschuwing: ", "suggestion": "suggestie: "}[self.level]
         return f"{path}:{self.line}: {prefix}{self.message}"
 
     @property

@@ -34,6 +34,9 @@ class Term(BaseModel):
     label: str
     description: str = ""
     examples: list[str] = Field(default_factory=list)
+    situations: list[str] = Field(default_factory=list)
+    """What this looks like in a story, in a sentence or two each, without naming it: what the
+    NLP step learns the label from when no author has chosen it yet (see ``generator.nlp``)."""
 
 
 class Neighbourhood(BaseModel):

@@ -68,7 +68,15 @@ class ProjectConfig(BaseModel):
     folders: Folders = Field(default_factory=Folders)
     nlp: bool = True
     evaluate: bool = True
+    evaluate_against: str | None = None
+    """A folder of labelled stories the model never trains on (relative to the project):
+    the method page shows how well the labels hold on them (``rijk evaluate --against``)."""
     random_state: int = 0
+
+    @field_validator("evaluate_against")
+    @classmethod
+    def _relative_folder(cls, value: str | None) -> str | None:
+        return None if value is None else Folders._relative(value)
 
 
 DUTCH_TYPES = {

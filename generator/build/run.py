@@ -22,7 +22,14 @@ from generator.build.config import ConfigError
 from generator.build.engines import Engine, engine_config, get_engine, write_engine_config
 from generator.build.generate import Generated, WriteStats, generate, write_tree
 from generator.locks import exclusive_lock
-from generator.pipeline import PipelinePaths, PublicationError, SiteData, evaluate_labels, prepare
+from generator.pipeline import (
+    PipelinePaths,
+    PublicationError,
+    SiteData,
+    evaluate_held_out,
+    evaluate_labels,
+    prepare,
+)
 from generator.project import Project
 
 log = logging.getLogger("mkdocs.plugins.rijke-verantwoording")
@@ -174,10 +181,23 @@ def run_pipeline(project: Project, progress: Progress, *, strict: bool = False,
         raise BuildError(f"Rijke Verantwoording: {residual} open restrisico('s) en --strict staat "
                          "aan; er is niets gepubliceerd. Haal de naam weg of laat een "
                          "coördinator het woord bevestigen in taxonomy/privacy.yml.")
-    if (config.evaluate if evaluate is None else evaluate) and data.analysis is not None:
+    evaluating = (config.evaluate if evaluate is None else evaluate) and data.analysis is not None
+    if evaluating:
         with progress.timed("evaluatie (methodepagina)"):
             data.evaluation, data.evaluation_markdown = evaluate_labels(
                 data, project.cache_dir, config.random_state)
+    if evaluating and config.evaluate_against:
+        folder = project.root / config.evaluate_against
+        if not folder.is_dir():
+            raise BuildError(f"{project.config_file}: evaluate_against: map "
+                             f"'{config.evaluate_against}' bestaat niet; maak hem aan of "
+                             "haal de regel weg.")
+        with progress.timed("toets op niet eerder geziene verhalen"):
+            try:
+                data.held_out, data.held_out_markdown = evaluate_held_out(
+                    data, folder, project.cache_dir, config.random_state)
+            except ValueError as exc:
+                raise BuildError(f"evaluate_against ({folder}): {exc}") from exc
     return data
 
 

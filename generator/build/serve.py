@@ -110,6 +110,8 @@ def regenerate(ws: Workspace, progress: Progress, previous: SiteData | None) -> 
     if previous is not None:
         data.evaluation = previous.evaluation
         data.evaluation_markdown = previous.evaluation_markdown
+        data.held_out = previous.held_out
+        data.held_out_markdown = previous.held_out_markdown
     write_generated(ws, data, progress, serving=True, check=privacy_guard(data))
     return data
 

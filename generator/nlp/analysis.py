@@ -44,7 +44,8 @@ def fit_labels(corpus: PreparedCorpus, kind: str, random_state: int = 0) -> Labe
     keys = [label.key for label in corpus.labels[kind]]
     Y = declared_matrix(declared(corpus.documents, kind), keys)
     return LabelModel(corpus.labels[kind], SETTINGS[kind], random_state).fit(
-        corpus.features.X, Y, corpus.seeds[kind])
+        corpus.X, Y, corpus.seeds[kind], X_training=corpus.X_training,
+        Y_training=declared_matrix(declared(corpus.training, kind), keys))
 
 
 def story_labels(corpus: PreparedCorpus, models: dict[str, LabelModel]) -> dict[str, StoryLabels]:
@@ -53,7 +54,7 @@ def story_labels(corpus: PreparedCorpus, models: dict[str, LabelModel]) -> dict[
     out: dict[str, StoryLabels] = {}
     per_kind: dict[str, tuple[np.ndarray, np.ndarray, SentenceScorer]] = {}
     for kind, model in models.items():
-        scores = np.round(model.score(corpus.features.X), DECIMALS)
+        scores = np.round(model.score(corpus.X), DECIMALS)
         per_kind[kind] = (scores, model.infer(scores),
                           SentenceScorer(corpus.features, model.explain_weights))
     for i, doc in enumerate(corpus.documents):
@@ -70,6 +71,7 @@ def story_labels(corpus: PreparedCorpus, models: dict[str, LabelModel]) -> dict[
                 items.append(LabelScore(
                     key=key, score=float(scores[i, j]), inferred=is_inferred,
                     declared=is_declared, terms=terms,
+                    certainty=model.certainty(float(scores[i, j])) if is_inferred else "",
                     sentence=sentences.best(i, j, doc.text) if is_inferred else None))
             items.sort(key=lambda s: (-s.score, s.key))
             lists[kind] = items
@@ -80,16 +82,18 @@ def story_labels(corpus: PreparedCorpus, models: dict[str, LabelModel]) -> dict[
 
 def analyse(documents: Sequence[Document], themes: Sequence[LabelTerm],
             values: Sequence[LabelTerm], cache_dir: Path | None = None, random_state: int = 0,
-            *, stopwords: Sequence[str] = ()) -> Analysis:
-    """Scores, inferred labels with explanations, clusters, and a description of the method."""
+            *, stopwords: Sequence[str] = (), training: Sequence[Document] = ()) -> Analysis:
+    """Scores, inferred labels with explanations, clusters, and a description of the method.
+
+    ``training``: labelled text that only trains (:mod:`generator.nlp.training`)."""
     documents = sorted(documents, key=lambda d: d.id)
     if not documents:
         return Analysis(labels={}, clusters=[], cluster_of={}, method={}, stats={})
-    corpus = prepare_corpus(documents, themes, values, cache_dir, stopwords)
+    corpus = prepare_corpus(documents, themes, values, cache_dir, stopwords, training=training)
     start = time.perf_counter()
     models = {kind: fit_labels(corpus, kind, random_state) for kind in ("themes", "values")}
     labels = story_labels(corpus, models)
-    clusterer = ClusterModel(ClusterSettings(), random_state).fit(corpus.features.X)
+    clusterer = ClusterModel(ClusterSettings(), random_state).fit(corpus.X)
     clusters = describe_clusters(clusterer, corpus.features, documents, corpus.labels["themes"],
                                  corpus.seeds["themes"])
     cluster_of = {sid: c.id for c in clusters for sid in c.members}
@@ -136,11 +140,13 @@ def describe_method(corpus: PreparedCorpus, models: dict[str, LabelModel],
         learned = int((model.weight > 0).sum())
         method[names[kind]] = (
             f"score = w × leermodel + (1 − w) × taxonomiewoorden, met w = n / (n + "
-            f"{s.prior_strength:g}) voor n verhalen waarin de auteur het label koos; "
-            f"{learned} van de {len(model.keys)} labels hebben een leermodel; gevonden vanaf "
-            f"score {_num(s.threshold)}"
-            + (f"; elk verhaal krijgt minstens {_count(s.min_inferred)} {singular[kind]}"
-               if s.min_inferred else ""))
+            f"{s.prior_strength:g}) voor n voorbeelden van het label (verhalen waarin de "
+            f"auteur het koos, situaties en voorbeeldverhalen uit de taxonomie); {learned} van "
+            f"de {len(model.keys)} labels hebben een leermodel; gevonden vanaf score "
+            f"{_num(s.threshold)} (en minstens {_num(s.relative)} × de beste score van het "
+            f"verhaal); het beste {singular[kind]} ook vanaf {_num(s.abstain)}, daaronder "
+            f"'geen duidelijk {singular[kind]}'; 'waarschijnlijk' vanaf {_num(s.confident)}, "
+            "daaronder 'mogelijk' (telt niet mee in aantallen)")
     method["Leermodel"] = ("logistische regressie per label (one-vs-rest, gebalanceerde "
                            f"klassen, C = {THEME_SETTINGS.C:g})")
     c = clusterer.settings
@@ -151,6 +157,10 @@ def describe_method(corpus: PreparedCorpus, models: dict[str, LabelModel],
             f"({_num(clusterer.stability_)}); silhouette {_num(clusterer.silhouette_)}")
     else:
         method["Groepen"] = "te weinig verhalen om groepen te vormen"
+    method["Trainingsteksten"] = (
+        f"{len(corpus.training)} uit de taxonomie (situaties bij thema's en waarden, "
+        "voorbeeldverhalen): ze leren het model herkennen wat er gebeurt, ook in woorden die "
+        "de eigen verhalen niet gebruiken; ze worden nooit gepubliceerd of meegeteld")
     method["Verhalen"] = (f"{len(corpus.documents)} geanalyseerd; "
                           f"{sum(1 for d in corpus.documents if d.declared_themes)} met thema's "
                           f"en {sum(1 for d in corpus.documents if d.declared_values)} met "

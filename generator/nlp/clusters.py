@@ -144,7 +144,7 @@ def describe_clusters(model: ClusterModel, features: CorpusFeatures,
     settings = model.settings
     if model.k_ < 2:
         return []
-    X = features.X
+    X = features.X[: len(documents)]  # training rows (if any) follow the documents
     mean = np.asarray(X.mean(axis=0)).ravel()
     sentences = features.sentence_tfidf()
     drafts = []

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 from generator.nlp.cache import LemmaCache
 from generator.nlp.features import CorpusFeatures, seed_matrix, seed_terms
@@ -45,20 +46,37 @@ class PreparedCorpus:
     labels: dict[str, list[LabelTerm]]
     seeds: dict[str, np.ndarray]
     stats: dict[str, float] = field(default_factory=dict)
+    training: list[Document] = field(default_factory=list)
+    """Labelled text that only trains (:mod:`generator.nlp.training`): its rows of
+    ``features.X`` follow the documents' rows."""
+
+    @property
+    def X(self) -> sp.csr_matrix:
+        """The documents' TF-IDF rows (stories × terms), without the training rows."""
+        return self.features.X[: len(self.documents)]
+
+    @property
+    def X_training(self) -> sp.csr_matrix:
+        return self.features.X[len(self.documents):]
 
 
 def prepare_corpus(documents: Sequence[Document], themes: Sequence[LabelTerm],
                    values: Sequence[LabelTerm], cache_dir: Path | None = None,
-                   stopwords: Sequence[str] = (), processor: DutchProcessor | None = None
-                   ) -> PreparedCorpus:
-    """Lemmatise (through the cache), extract terms and build TF-IDF and seed vectors."""
+                   stopwords: Sequence[str] = (), processor: DutchProcessor | None = None,
+                   training: Sequence[Document] = ()) -> PreparedCorpus:
+    """Lemmatise (through the cache), extract terms and build TF-IDF and seed vectors.
+
+    ``training`` documents share the vocabulary and IDF (their words are what lets the models
+    recognise a label in words the corpus has not used before) but are not part of
+    ``documents``."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
     processor = processor or get_processor()
     timings["load_seconds"] = time.perf_counter() - start
     start = time.perf_counter()
     cache = LemmaCache(processor, cache_dir)
-    processed = cache.process([d.text for d in documents])
+    training = list(training)
+    processed = cache.process([d.text for d in (*documents, *training)])
     timings["text_seconds"] = time.perf_counter() - start
     start = time.perf_counter()
     labels = {"themes": list(themes), "values": list(values)}
@@ -74,4 +92,4 @@ def prepare_corpus(documents: Sequence[Document], themes: Sequence[LabelTerm],
     stats = {**timings, "processed": cache.processed, "cached": cache.hits}
     return PreparedCorpus(documents=list(documents), processor=processor, processed=processed,
                           extractor=extractor, features=features, labels=labels, seeds=seeds,
-                          stats=stats)
+                          stats=stats, training=training)

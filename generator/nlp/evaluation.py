@@ -169,14 +169,16 @@ def cross_validate(corpus: PreparedCorpus, kind: str, folds: int, random_state: 
     keys = [label.key for label in labels]
     Y_all = declared_matrix(declared(corpus.documents, kind), keys)
     rows = np.flatnonzero(Y_all.sum(axis=1) > 0)
-    X, Y = corpus.features.X[rows], Y_all[rows]
+    X, Y = corpus.X[rows], Y_all[rows]
+    Y_training = declared_matrix(declared(corpus.training, kind), keys)
     predicted = np.zeros_like(Y, dtype=bool)
     strata = [_main(corpus.documents[r], kind) for r in rows]
     tests = make_folds(strata, folds, random_state)
     for test in tests:
         train = np.setdiff1d(np.arange(len(rows)), test)
         model = LabelModel(labels, SETTINGS[kind], random_state).fit(
-            X[train], Y[train], corpus.seeds[kind])
+            X[train], Y[train], corpus.seeds[kind], X_training=corpus.X_training,
+            Y_training=Y_training)
         predicted[test] = model.infer(np.round(model.score(X[test]), 3))
     metrics: list[LabelMetrics] = []
     for j, label in enumerate(labels):
@@ -202,13 +204,15 @@ def _main(document: Document, kind: str) -> str:
 
 def evaluate(documents: Sequence[Document], themes: Sequence[LabelTerm],
              values: Sequence[LabelTerm], cache_dir: Path | None = None, random_state: int = 0,
-             folds: int = 5, *, stopwords: Sequence[str] = ()) -> Evaluation:
-    """Cross-validated label quality and cluster quality against the authors' declarations."""
+             folds: int = 5, *, stopwords: Sequence[str] = (),
+             training: Sequence[Document] = ()) -> Evaluation:
+    """Cross-validated label quality and cluster quality against the authors' declarations;
+    ``training`` text trains every fold and is never tested."""
     documents = sorted(documents, key=lambda d: d.id)
-    corpus = prepare_corpus(documents, themes, values, cache_dir, stopwords)
+    corpus = prepare_corpus(documents, themes, values, cache_dir, stopwords, training=training)
     results = {kind: cross_validate(corpus, kind, folds, random_state)
                for kind in ("themes", "values")}
-    clusterer = ClusterModel(ClusterSettings(), random_state).fit(corpus.features.X)
+    clusterer = ClusterModel(ClusterSettings(), random_state).fit(corpus.X)
     with_theme = [i for i, d in enumerate(documents) if d.declared_themes]
     nmi = ari = 0.0
     if clusterer.k_ and with_theme:
@@ -225,3 +229,136 @@ def evaluate(documents: Sequence[Document], themes: Sequence[LabelTerm],
         stories=len(documents),
         labelled={kind: results[kind][3] for kind in results}, random_state=random_state,
     )
+
+
+@dataclass
+class HeldOutEvaluation:
+    """Label quality on stories the model never trained on (``rijk evaluate --against``).
+
+    The held-out stories join the corpus without their labels, exactly as new stories join a
+    build (their words count for the vocabulary, their labels for nothing); the models train on
+    the corpus's declared labels and the training text, and the held-out labels are only
+    compared with what the build would publish. ``main_theme_accuracy``: the share of stories
+    whose best-scoring theme is the first theme in their front-matter; ``abstained``: stories
+    that got "geen duidelijk thema"."""
+
+    themes: list[LabelMetrics]
+    values: list[LabelMetrics]
+    themes_macro_f1: float
+    values_macro_f1: float
+    main_theme_accuracy: float
+    abstained: int
+    stories: int
+    trained_on: int
+    training_texts: int
+    source: str = ""
+
+    def per_label(self, kind: str) -> list[LabelMetrics]:
+        return self.themes if kind == "themes" else self.values
+
+    def macro_f1(self, kind: str) -> float:
+        return self.themes_macro_f1 if kind == "themes" else self.values_macro_f1
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def as_table(self) -> str:
+        out = [f"Niet eerder geziene verhalen: {self.stories} ({self.source}); getraind op "
+               f"{self.trained_on} verhalen en {self.training_texts} trainingsteksten", ""]
+        for kind in ("themes", "values"):
+            out.append(f"{KIND_NAMES[kind][0]:<20} {'n':>4} {'P':>6} {'R':>6} {'F1':>6}")
+            for m in self.per_label(kind):
+                if m.support:
+                    out.append(f"{m.key:<20} {m.support:>4} {m.precision:>6.3f} "
+                               f"{m.recall:>6.3f} {m.f1:>6.3f}")
+            out += [f"{'macro-F1':<20} {'':>4} {'':>6} {'':>6} {self.macro_f1(kind):>6.3f}", ""]
+        out += [f"Hoofdthema goed: {self.main_theme_accuracy:.3f}",
+                f"Geen duidelijk thema: {self.abstained} van {self.stories}"]
+        return "\n".join(out)
+
+    def as_markdown(self) -> str:
+        lines = [f"Toets op {self.stories} verhalen die het model nooit zag ({self.source}), "
+                 "in andere woorden geschreven dan de verhalen en de taxonomie. Het model "
+                 f"leerde van {self.trained_on} verhalen en {self.training_texts} "
+                 "trainingsteksten.", ""]
+        for kind in ("themes", "values"):
+            name = KIND_NAMES[kind][0]
+            lines += [f"| {name} | In de toetsset | Precisie | Recall | F1 |",
+                      "| --- | ---: | ---: | ---: | ---: |"]
+            for m in self.per_label(kind):
+                if m.support:
+                    lines.append(f"| {m.label} | {m.support} | {_nl(m.precision)} | "
+                                 f"{_nl(m.recall)} | {_nl(m.f1)} |")
+            lines += [f"| **Gemiddeld (macro-F1)** | | | | **{_nl(self.macro_f1(kind))}** |", ""]
+        lines += [f"Het hoofdthema (het eerste thema van de schrijver) was in "
+                  f"{round(100 * self.main_theme_accuracy)} % van de verhalen het thema met de "
+                  f"hoogste score. {self.abstained} van de {self.stories} verhalen kregen "
+                  "'geen duidelijk thema'.", ""]
+        return "\n".join(lines)
+
+
+def label_metrics(truth: np.ndarray, predicted: np.ndarray, labels: Sequence[LabelTerm]
+                  ) -> tuple[list[LabelMetrics], float]:
+    """Per-label precision, recall and F1 (stories × labels boolean matrices) and the macro-F1
+    over the labels that occur in ``truth``."""
+    metrics: list[LabelMetrics] = []
+    for j, label in enumerate(labels):
+        t, g = truth[:, j].astype(bool), predicted[:, j].astype(bool)
+        tp = int((t & g).sum())
+        p = tp / g.sum() if g.sum() else 0.0
+        r = tp / t.sum() if t.sum() else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        metrics.append(LabelMetrics(key=label.key, label=label.label, support=int(t.sum()),
+                                    predicted=int(g.sum()), precision=_r(p), recall=_r(r),
+                                    f1=_r(f1)))
+    supported = [m.f1 for m in metrics if m.support]
+    return metrics, _r(np.mean(supported)) if supported else 0.0
+
+
+def evaluate_against(documents: Sequence[Document], held_out: Sequence[Document],
+                     themes: Sequence[LabelTerm], values: Sequence[LabelTerm],
+                     cache_dir: Path | None = None, random_state: int = 0, *,
+                     stopwords: Sequence[str] = (), training: Sequence[Document] = (),
+                     source: str = "") -> HeldOutEvaluation:
+    """Train on ``documents`` (and ``training``), score ``held_out`` as the build would.
+
+    Raises ``ValueError`` when a held-out story has the id of a corpus story (it would be
+    both trained on and tested) or when no held-out story declares a theme."""
+    ids = {d.id for d in documents}
+    clash = sorted(d.id for d in held_out if d.id in ids)
+    if clash:
+        raise ValueError(f"deze toetsverhalen staan ook in het corpus: {', '.join(clash[:5])}")
+    if not any(d.declared_themes for d in held_out):
+        raise ValueError("geen van de toetsverhalen heeft thema's in de front-matter")
+    blind = [Document(id=d.id, text=d.text) for d in held_out]
+    corpus_docs = sorted([*documents, *blind], key=lambda d: d.id)
+    corpus = prepare_corpus(corpus_docs, themes, values, cache_dir, stopwords,
+                            training=training)
+    row = {d.id: i for i, d in enumerate(corpus.documents)}
+    rows = [row[d.id] for d in held_out]
+    results: dict[str, tuple[list[LabelMetrics], float]] = {}
+    abstained = 0
+    main_right = 0
+    for kind in ("themes", "values"):
+        keys = [label.key for label in corpus.labels[kind]]
+        Y = declared_matrix(declared(corpus.documents, kind), keys)
+        model = LabelModel(corpus.labels[kind], SETTINGS[kind], random_state).fit(
+            corpus.X, Y, corpus.seeds[kind], X_training=corpus.X_training,
+            Y_training=declared_matrix(declared(corpus.training, kind), keys))
+        scores = np.round(model.score(corpus.X[rows]), 3)
+        inferred = model.infer(scores)
+        truth = declared_matrix(declared(held_out, kind), keys)
+        results[kind] = label_metrics(truth, inferred, corpus.labels[kind])
+        if kind == "themes":
+            abstained = int((~inferred.any(axis=1)).sum())
+            for i, doc in enumerate(held_out):
+                if doc.declared_themes and inferred[i].any() and \
+                        keys[int(np.argmax(scores[i]))] == doc.declared_themes[0]:
+                    main_right += 1
+    with_theme = sum(1 for d in held_out if d.declared_themes)
+    return HeldOutEvaluation(
+        themes=results["themes"][0], values=results["values"][0],
+        themes_macro_f1=results["themes"][1], values_macro_f1=results["values"][1],
+        main_theme_accuracy=_r(main_right / with_theme), abstained=abstained,
+        stories=len(held_out), trained_on=sum(1 for d in documents if d.declared_themes),
+        training_texts=len(corpus.training), source=source)

@@ -86,6 +86,27 @@ class CorpusFeatures:
             self.idf = np.zeros(0, dtype=np.float32)
         return self
 
+    def transform(self, processed: Sequence[ProcessedText]) -> sp.csr_matrix:
+        """New texts in the fitted TF-IDF space (texts × terms, L2-normalised); words the
+        corpus never had are ignored. For a draft in the form or ``rijk check``."""
+        rows, cols, data = [], [], []
+        for i, text in enumerate(processed):
+            counts: dict[int, int] = {}
+            for terms in self.extractor.document_terms(text):
+                for term in terms:
+                    j = self.vocabulary.get(term)
+                    if j is not None:
+                        counts[j] = counts.get(j, 0) + 1
+            for j, c in counts.items():
+                rows.append(i)
+                cols.append(j)
+                data.append(c)
+        counts_matrix = sp.csr_matrix((np.asarray(data, dtype=np.float32), (rows, cols)),
+                                      shape=(len(processed), len(self.terms)))
+        if not self.terms:
+            return counts_matrix
+        return self.tfidf.transform(counts_matrix).astype(np.float32).tocsr()
+
     def sentences_of(self, doc: int) -> range:
         """Row numbers of the sentences of one story (sentences are stored story by story)."""
         return range(int(self.sentence_start[doc]), int(self.sentence_start[doc + 1]))

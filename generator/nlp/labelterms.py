@@ -22,7 +22,9 @@ def label_terms(entries: Mapping[str, Term]) -> list[LabelTerm]:
     """Taxonomy terms (``Taxonomy.themes`` / ``.values``) as :class:`LabelTerm`, in order."""
     return [LabelTerm(key=term.key, label=term.label,
                       description=" ".join(term.description.split()),
-                      examples=tuple(e for e in term.examples if e.strip()))
+                      examples=tuple(e for e in term.examples if e.strip()),
+                      situations=tuple(" ".join(t.split()) for t in term.situations
+                                       if t.strip()))
             for term in entries.values()]
 
 

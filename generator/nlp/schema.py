@@ -24,6 +24,8 @@ class LabelTerm:
     label: str = ""
     description: str = ""
     examples: tuple[str, ...] = ()
+    situations: tuple[str, ...] = ()
+    """Short texts that show the label without naming it: labelled training text."""
 
 
 @dataclass
@@ -36,6 +38,8 @@ class LabelScore:
     declared: bool
     terms: list[str] = field(default_factory=list)
     sentence: str | None = None
+    certainty: str = ""
+    """For an inferred label: "waarschijnlijk" (counted on report pages) or "mogelijk"."""
 
 
 @dataclass

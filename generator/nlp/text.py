@@ -28,6 +28,8 @@ from pathlib import Path
 import spacy
 import yaml
 
+from generator.nlp.compounds import split_compound
+
 PIPELINE_VERSION = "rijk-nlp-2"
 """Bump when the lemma extraction below changes: it is part of every cache key."""
 
@@ -205,6 +207,14 @@ class DutchProcessor:
         following = doc[i + 1].text if i + 1 < len(doc) else ""
         return not following or following[:1].isupper() or following[:1] in "\"'“‘"
 
+    def lemma(self, word: str) -> str:
+        """The lemma of one lower-case word without context (compound parts): the lookup
+        lemmatiser, or the trained pipeline's lemma of the word alone."""
+        if self._lemmatizer is not None:
+            return self._lemmatizer(word)
+        doc = self._nlp(word)
+        return doc[0].lemma_.lower() if len(doc) == 1 and doc[0].lemma_ else word
+
     def lemmatize_phrase(self, phrase: str) -> tuple[str, ...]:
         """The lemmas of a short phrase (a taxonomy example or a stop word), in order."""
         processed = self.process([phrase])[0]
@@ -224,7 +234,8 @@ def load_domain_stopwords(taxonomy_dir: Path | None) -> list[str]:
 
 
 class TermExtractor:
-    """Turns cached lemma sentences into terms: content lemmas plus taxonomy phrases.
+    """Turns cached lemma sentences into terms: content lemmas, their compound parts
+    (:mod:`generator.nlp.compounds`) and taxonomy phrases.
 
     Parameters
     ----------
@@ -239,8 +250,12 @@ class TermExtractor:
     """
 
     def __init__(self, processor: DutchProcessor, stopwords: Iterable[str] = (),
-                 phrases: Iterable[str] = ()) -> None:
+                 phrases: Iterable[str] = (), split_compounds: bool = True) -> None:
         from spacy.lang.nl.stop_words import STOP_WORDS
+
+        self.split_compounds = split_compounds
+        self._lemma = processor.lemma
+        self._part_memo: dict[str, tuple[str, ...]] = {}
 
         lemma_of = processor.lemmatize_phrase
         protected: set[str] = set()
@@ -263,6 +278,8 @@ class TermExtractor:
         """Terms of one sentence: content lemmas in order, then the phrases found."""
         stop = self.stopwords
         terms = [w for w in lemmas if len(w) > 1 and w not in stop]
+        if self.split_compounds:
+            terms += [part for w in terms for part in self._parts(w)]
         if self._phrase_starts:
             starts = self._phrase_starts
             for i, word in enumerate(lemmas):
@@ -272,6 +289,18 @@ class TermExtractor:
                         if term:
                             terms.append(term)
         return terms
+
+    def _parts(self, word: str) -> tuple[str, ...]:
+        """The content parts of a compound, lemmatised (``huurachterstanden`` is already the
+        lemma ``huurachterstand`` → ``huur``, ``achterstand``); memoised per word."""
+        found = self._part_memo.get(word)
+        if found is None:
+            lemma = self._lemma
+            found = tuple(dict.fromkeys(
+                p for p in (lemma(part) for part in split_compound(word))
+                if p not in self.stopwords and p != word))
+            self._part_memo[word] = found
+        return found
 
     def document_terms(self, processed: ProcessedText) -> list[list[str]]:
         return [self.sentence_terms(s) for s in processed.lemmas]

@@ -47,7 +47,7 @@ def story_record(story: StoryView, site_url: str) -> dict[str, Any]:
 
 
 def _inferred(labels) -> list[dict[str, Any]]:
-    return [{"key": lab.term.key, "score": round(lab.score, 4)}
+    return [{"key": lab.term.key, "score": round(lab.score, 4), "certainty": lab.certainty}
             for lab in sorted(labels, key=lambda lab: (-(lab.score or 0), lab.term.key))
             if lab.inferred and lab.score is not None]
 

@@ -31,6 +31,14 @@ class LabelView:
     score: float | None = None
     terms: list[str] = field(default_factory=list)
     sentence: str | None = None
+    certainty: str = ""
+    """For an inferred label: "waarschijnlijk" or "mogelijk" (see ``generator.nlp.labels``)."""
+
+    @property
+    def counted(self) -> bool:
+        """Whether this label counts for the story on theme pages and in report counts: the
+        author chose it, or the analysis is confident ("waarschijnlijk")."""
+        return self.declared or (self.inferred and self.certainty != "mogelijk")
 
     @property
     def agreement(self) -> str:
@@ -67,10 +75,16 @@ class StoryView:
         return f"verhalen/{self.id}.md"
 
     def theme_keys(self) -> list[str]:
-        return [label.term.key for label in self.themes if label.declared or label.inferred]
+        """The themes this story counts for: declared, or inferred with confidence."""
+        return [label.term.key for label in self.themes if label.counted]
 
     def value_keys(self) -> list[str]:
-        return [label.term.key for label in self.values if label.declared or label.inferred]
+        return [label.term.key for label in self.values if label.counted]
+
+    @property
+    def unclear_theme(self) -> bool:
+        """The analysis found no clear theme ("geen duidelijk thema")."""
+        return not any(label.inferred for label in self.themes)
 
     def score(self, kind: str, key: str) -> float:
         """Score for sorting a theme or value page; declared without a score counts as 1."""
@@ -138,7 +152,8 @@ class SiteStructure:
         return sorted(hoods, key=lambda h: (h.stadsdeel, h.name))
 
     def counts(self, kind: str, year: int | None = None) -> Counter[str]:
-        """How many stories carry each theme or value (declared or inferred)."""
+        """How many stories carry each theme or value: declared by the author, or inferred
+        with confidence ("waarschijnlijk"); a "mogelijk" label is shown but never counted."""
         counter: Counter[str] = Counter()
         for story in self.stories:
             if year is None or story.year == year:
@@ -221,4 +236,5 @@ def _labels(
         view.score = float(item.score)
         view.terms = list(item.terms)
         view.sentence = item.sentence
+        view.certainty = getattr(item, "certainty", "")
     return list(views.values())
