@@ -66,7 +66,7 @@ def add_users(root: Path) -> Path:
 
 def settings(root: Path, **overrides: object) -> FormSettings:
     values: dict[str, object] = {"users_file": root / ".rijk" / "users.yml",
-                                 "secret": "test-geheim", "rebuild": False}
+                                 "secret": "test-geheim", "rebuild": False, "suggestions": False}
     values.update(overrides)
     return FormSettings(**values)  # type: ignore[arg-type]
 

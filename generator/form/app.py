@@ -26,6 +26,7 @@ from generator.form.gitstore import GitStore
 from generator.form.index import StoryIndex
 from generator.form.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from generator.form.privacy import PrivacyService
+from generator.form.suggestions import SuggestionService
 from generator.form.rebuild import Rebuilder
 from generator.form.sessions import SESSION_COOKIE, SessionStore
 from generator.form.settings import FormSettings
@@ -54,6 +55,7 @@ def create_app(root: Path, settings: FormSettings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         ctx.store.start()
         ctx.privacy.start()
+        ctx.suggestions.start()
         ctx.rebuilder.start()
         try:
             yield
@@ -100,6 +102,7 @@ def build_context(project: Project, settings: FormSettings) -> FormContext:
                                taxonomy_dir=project.taxonomy_dir),
         rebuilder=Rebuilder(settings.rebuild_command, project.root, site_dir,
                             enabled=settings.rebuild),
+        suggestions=SuggestionService(project, enabled=settings.suggestions),
         templates=Jinja2Templates(directory=TEMPLATES),
         site_dir=site_dir,
     )

@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from generator.form.gitstore import GitStore
 from generator.form.index import StoryEntry, StoryIndex
 from generator.form.privacy import PrivacyService
+from generator.form.suggestions import SuggestionService
 from generator.form.rebuild import Rebuilder
 from generator.form.sessions import SESSION_COOKIE, Session, SessionStore, tokens_equal
 from generator.form.settings import FormSettings
@@ -45,6 +46,7 @@ class FormContext:
     index: StoryIndex
     privacy: PrivacyService
     rebuilder: Rebuilder
+    suggestions: SuggestionService
     templates: Jinja2Templates
     site_dir: Path
     allocated: set[str] = field(default_factory=set)

@@ -150,18 +150,27 @@ async def preview(request: Request, data: Annotated[StoryFields, Form()]) -> JSO
         "privacy": ctx.privacy.state,
         "privacy_message": ctx.privacy.message(),
         "findings": None if findings is None else [f.as_dict() for f in findings],
+        "suggestions": await run_in_threadpool(_suggestions, ctx, story),
     })
+
+
+def _suggestions(ctx: Any, story: StoryInput) -> dict[str, Any] | None:
+    """What the analysis reads in the draft that the author has not chosen (or None)."""
+    text = "\n\n".join(p for p in (story.title, story.summary, story.body[:BODY_MAX]) if p)
+    return ctx.suggestions.suggest(text, story.themes, story.values)
 
 
 def form_page(request: Request, session: Session, user: User, story: StoryInput, *,
               errors: dict[str, str] | None = None, story_id: str | None = None,
               version: str | None = None, feedback: str = "", preview_html: str | None = None,
-              findings: list[Any] | None = None, status_code: int = 200) -> Response:
+              findings: list[Any] | None = None, suggestions: dict[str, Any] | None = None,
+              status_code: int = 200) -> Response:
     """The story form, new or edit, with the user's values and any errors beside the fields."""
     ctx = ctx_of(request)
     return render(request, "story_form.html", status_code, session=session, user=user,
                   story=story, errors=errors or {}, story_id=story_id, version=version,
                   feedback=feedback, preview_html=preview_html, findings=findings,
+                  suggestions=suggestions,
                   taxonomy=ctx.taxonomy, stadsdelen=ctx.taxonomy.by_stadsdeel(),
                   teams=ctx.taxonomy.teams, today=date.today().isoformat(), body_max=BODY_MAX)
 
@@ -178,7 +187,8 @@ async def _save(request: Request, session: Session, user: User, story: StoryInpu
 
     if action not in ACTIONS:  # "voorbeeld" and anything unknown: show, never save
         findings = await run_in_threadpool(ctx.privacy.findings, _privacy_fields(story))
-        return again(200, {}, preview_html=render_body(story.body[:BODY_MAX]), findings=findings)
+        return again(200, {}, preview_html=render_body(story.body[:BODY_MAX]), findings=findings,
+                     suggestions=await run_in_threadpool(_suggestions, ctx, story))
     status = ACTIONS[action]
     errors = check_input(story, ctx.taxonomy, author=user.name, status=status)
     if errors:

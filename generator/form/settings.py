@@ -41,6 +41,9 @@ class FormSettings:
     site_dir: Path | None = None
     site_url: str | None = None
     privacy: bool = True
+    suggestions: bool = True
+    """Offer the themes and values the analysis reads in a draft (SenseMaker's
+    self-signification: the author confirms)."""
     max_failures: int = 5
     lockout_seconds: float = 60.0
     max_lockout_seconds: float = 15 * 60.0

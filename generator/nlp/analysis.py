@@ -54,8 +54,8 @@ def story_labels(corpus: PreparedCorpus, models: dict[str, LabelModel]) -> dict[
     out: dict[str, StoryLabels] = {}
     per_kind: dict[str, tuple[np.ndarray, np.ndarray, SentenceScorer]] = {}
     for kind, model in models.items():
-        scores = np.round(model.score(corpus.X), DECIMALS)
-        per_kind[kind] = (scores, model.infer(scores),
+        scores, inferred = model.predict(corpus.X, DECIMALS)
+        per_kind[kind] = (scores, inferred,
                           SentenceScorer(corpus.features, model.explain_weights))
     for i, doc in enumerate(corpus.documents):
         lists: dict[str, list[LabelScore]] = {}
@@ -144,8 +144,9 @@ def describe_method(corpus: PreparedCorpus, models: dict[str, LabelModel],
             f"auteur het koos, situaties en voorbeeldverhalen uit de taxonomie); {learned} van "
             f"de {len(model.keys)} labels hebben een leermodel; gevonden vanaf score "
             f"{_num(s.threshold)} (en minstens {_num(s.relative)} × de beste score van het "
-            f"verhaal); het beste {singular[kind]} ook vanaf {_num(s.abstain)}, daaronder "
-            f"'geen duidelijk {singular[kind]}'; 'waarschijnlijk' vanaf {_num(s.confident)}, "
+            f"verhaal); het beste {singular[kind]} altijd, behalve als de woorden van het "
+            f"verhaal minder dan {_num(s.min_evidence)} × zo sterk naar een label wijzen als in "
+            f"een gewoon voorbeeld: dan 'geen duidelijk {singular[kind]}'; 'waarschijnlijk' vanaf {_num(s.confident)}, "
             "daaronder 'mogelijk' (telt niet mee in aantallen)")
     method["Leermodel"] = ("logistische regressie per label (one-vs-rest, gebalanceerde "
                            f"klassen, C = {THEME_SETTINGS.C:g})")

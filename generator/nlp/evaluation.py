@@ -179,7 +179,7 @@ def cross_validate(corpus: PreparedCorpus, kind: str, folds: int, random_state: 
         model = LabelModel(labels, SETTINGS[kind], random_state).fit(
             X[train], Y[train], corpus.seeds[kind], X_training=corpus.X_training,
             Y_training=Y_training)
-        predicted[test] = model.infer(np.round(model.score(X[test]), 3))
+        predicted[test] = model.predict(X[test])[1]
     metrics: list[LabelMetrics] = []
     for j, label in enumerate(labels):
         truth, guess = Y[:, j].astype(bool), predicted[:, j]
@@ -345,8 +345,7 @@ def evaluate_against(documents: Sequence[Document], held_out: Sequence[Document]
         model = LabelModel(corpus.labels[kind], SETTINGS[kind], random_state).fit(
             corpus.X, Y, corpus.seeds[kind], X_training=corpus.X_training,
             Y_training=declared_matrix(declared(corpus.training, kind), keys))
-        scores = np.round(model.score(corpus.X[rows]), 3)
-        inferred = model.infer(scores)
+        scores, inferred = model.predict(corpus.X[rows])
         truth = declared_matrix(declared(held_out, kind), keys)
         results[kind] = label_metrics(truth, inferred, corpus.labels[kind])
         if kind == "themes":

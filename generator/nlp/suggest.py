@@ -127,8 +127,8 @@ class LabelSuggester:
         X = self.corpus_.features.transform(processed)
         out: dict[str, list[SuggestedLabel]] = {}
         for kind, model in self.models_.items():
-            scores = model.score(X)
-            inferred = model.infer(scores)[0]
+            scores, inferred_all = model.predict(X)
+            inferred = inferred_all[0]
             names = {label.key: label.label or label.key for label in model.labels}
             found = [SuggestedLabel(key=key, label=names[key], score=round(float(scores[0, j]), 3),
                                     certainty=model.certainty(float(scores[0, j])))

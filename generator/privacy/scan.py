@@ -48,25 +48,27 @@ def collect_needles(deidentifier: Deidentifier,
     stories = [{"text": t} if isinstance(t, str) else dict(t) for t in texts]
     keep = {k.lower() for k in deidentifier.keep}
     keep_words = {w.lower() for k in deidentifier.keep for w in k.split()}
-    plain = plain_words()
+    inside_keep = _word_runs(keep)
+    common = plain_words() | NOT_NAMES | PARTICLES | TITLES | keep_words
+    ordinary = ordinary_words()
     needles: set[str] = set()
-
-    def keep_inside(needle: str) -> re.Pattern[str]:
-        return re.compile(r"(?<!\w)" + re.escape(needle.lower()) + r"(?!\w)")
+    seen: set[str] = set()
 
     def add(needle: str) -> None:
         needle = " ".join(needle.split()).strip(" .,;:-")
+        if needle in seen:  # at 10,000 stories the same name is offered thousands of times
+            return
+        seen.add(needle)
         lower = needle.lower()
         if len(needle) < MIN_LENGTH or lower in keep or lower in keep_words:
             return
         words = [w.lower() for w in TOKEN.findall(needle)]
-        common = plain | NOT_NAMES | PARTICLES | TITLES | keep_words
         if words and not any(ch.isdigit() for ch in needle) and all(w in common for w in words):
             return  # common words ("Bij de", "Via de Wmo") never fail a build
         if needle.islower() and " " not in needle and (
-                lower in ordinary_words() or word_frequency(lower) >= 3.0):
+                lower in ordinary or word_frequency(lower) >= 3.0):
             return  # a lower-case word that is also a Dutch word ("koos"): never a needle
-        if keep_inside is not None and any(keep_inside(needle).search(k) for k in keep):
+        if lower in inside_keep:
             return  # "de Graaf" of the author "Marieke de Graaf" is on every story page
         needles.add(needle)
 
@@ -86,6 +88,20 @@ def collect_needles(deidentifier: Deidentifier,
                     add(f"{title} {found}")
                     add(f"{title[:1].swapcase()}{title[1:]} {found}")
     return needles
+
+
+def _word_runs(phrases: Iterable[str]) -> set[str]:
+    """Every run of consecutive words of every phrase, joined by one space, both as split on
+    white space and as split into word characters ("marieke de graaf" gives "de graaf" and
+    "graaf"; "o'brien" also gives "brien"): whether a needle is a whole-word part of a keep
+    phrase becomes one set lookup instead of a regex per needle and phrase."""
+    runs: set[str] = set()
+    for phrase in phrases:
+        for words in (phrase.split(), re.findall(r"\w+", phrase)):
+            for i in range(len(words)):
+                for j in range(i + 1, len(words) + 1):
+                    runs.add(" ".join(words[i:j]))
+    return runs
 
 
 def needle_pattern(needles: Iterable[str]) -> re.Pattern[str] | None:

@@ -7,6 +7,7 @@
   var body = form.querySelector("#veld-body");
   var preview = document.getElementById("voorbeeld");
   var privacy = document.getElementById("privacy");
+  var suggestions = document.getElementById("suggesties");
   var token = document.querySelector('meta[name="csrf-token"]');
   var timer = null;
   var sent = 0;
@@ -46,6 +47,41 @@
     return box;
   }
 
+  // The analysis's reading, offered as a question; a button ticks the label for the author,
+  // who can untick it again: what the author confirms is what the story declares.
+  function suggestionsHtml(data) {
+    var box = document.createElement("div");
+    if (!data) { return box; }
+    box.className = "suggest";
+    var p = document.createElement("p");
+    var strong = document.createElement("strong");
+    strong.textContent = "Suggestie van de analyse: ";
+    p.appendChild(strong);
+    p.appendChild(document.createTextNode(data.sentence));
+    box.appendChild(p);
+    var buttons = document.createElement("p");
+    [["themes", data.themes], ["values", data.values]].forEach(function (pair) {
+      pair[1].forEach(function (s) {
+        var choice = form.querySelector("#" + pair[0] + "-" + s.key);
+        if (!choice || choice.checked) { return; }
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "secondary";
+        button.textContent = "Kies " + s.label.toLowerCase();
+        button.addEventListener("click", function () {
+          choice.checked = true;
+          button.disabled = true;
+          button.textContent = s.label + " gekozen";
+          changed = true;
+        });
+        buttons.appendChild(button);
+        buttons.appendChild(document.createTextNode(" "));
+      });
+    });
+    if (buttons.childNodes.length) { box.appendChild(buttons); }
+    return box;
+  }
+
   function refresh() {
     var number = ++sent;
     var data = new FormData();
@@ -53,6 +89,8 @@
       var input = form.elements[name];
       data.append(name, input ? input.value : "");
     });
+    form.querySelectorAll('input[name="themes"]:checked, input[name="values"]:checked')
+      .forEach(function (box) { data.append(box.name, box.value); });
     fetch("/voorbeeld", {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "X-CSRF-Token": token ? token.content : "", "Accept": "application/json" }
@@ -66,6 +104,7 @@
       }
       preview.innerHTML = result.json.html;  // sanitised on the server (nh3), like the site
       privacy.replaceChildren(findingsHtml(result.json));
+      if (suggestions) { suggestions.replaceChildren(suggestionsHtml(result.json.suggestions)); }
     }).catch(function () {
       privacy.textContent = "Het voorbeeld is nu niet beschikbaar; je tekst blijft gewoon staan.";
     });
