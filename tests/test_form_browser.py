@@ -120,3 +120,29 @@ def test_the_form_works_on_a_phone_with_the_keyboard(browser, tmp_path: Path) ->
         assert page.get_by_label("Wijk").get_attribute("aria-invalid") == "true"
         assert fk.git(root, "rev-list", "--count", "HEAD").strip() == "1"
         context.close()
+
+
+def test_the_form_suggests_themes_and_the_author_confirms_them(browser, tmp_path: Path) -> None:
+    root = fk.git_project(tmp_path / "project")
+    fk.add_users(root)
+    with fk.live_server(root, fk.settings(root, privacy=False, suggestions=True)) as (base, app):
+        assert app.state.ctx.suggestions.wait(180)
+        context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+        page = context.new_page()
+        log_in(page, base, "samira")
+        page.goto(base + "/verhalen/nieuw")
+        schulden = page.get_by_label("Schulden", exact=True)
+        assert not schulden.is_checked()
+        page.get_by_label("Je verhaal").fill(
+            "Op de deurmat lagen drie aanmaningen van de energieleverancier. Ze had al maanden "
+            "niets betaald en durfde de enveloppen niet meer open te maken. We zetten alles op "
+            "een rij en spraken af om het in kleine bedragen per maand af te lossen.")
+        box = page.locator("#suggesties")
+        box.get_by_text("Dit verhaal lijkt te gaan over").or_(
+            box.get_by_text("Dit verhaal gaat misschien over")).wait_for(timeout=30000)
+        assert "schulden" in box.inner_text() and "Klopt dat?" in box.inner_text()
+        assert not schulden.is_checked()  # nothing is chosen for the author
+        box.get_by_role("button", name="Kies schulden").click()
+        assert schulden.is_checked()
+        assert box.get_by_role("button", name="Schulden gekozen").is_disabled()
+        context.close()

@@ -429,19 +429,20 @@ def test_two_builds_are_identical_and_one_changed_story_is_reprocessed(tmp_path:
         assert cluster["label"] and cluster["terms"] and cluster["quotes"]
     mislabelled = stories["zo-2019-008"]
     assert mislabelled["themes"] == ["wonen"]
-    assert [i["key"] for i in mislabelled["inferred_themes"]] == ["schulden"]
+    assert mislabelled["inferred_themes"][0]["key"] == "schulden"  # the best one, by score
+    assert mislabelled["inferred_themes"][0]["certainty"] in {"waarschijnlijk", "mogelijk"}
     assert mislabelled["cluster"] in {c["id"] for c in clusters}
     for story in stories.values():
         assert story["inferred_themes"] and story["inferred_values"]
         assert all(0 < i["score"] <= 1 for i in story["inferred_themes"])
     csv_text = (site / "data/verhalen.csv").read_text()
-    assert re.search(r"zo-2019-008,.*,schulden:0\.\d{4},", csv_text)
+    assert re.search(r"zo-2019-008,.*,schulden:0\.\d{4}[,;]", csv_text)
 
     # where author and analysis differ, the story page says so
     page = (site / "verhalen/zo-2019-008/index.html").read_text()
     assert "Auteur en analyse verschillen" in page
     assert "De analyse herkent <strong>schulden</strong>" in page
-    assert "De auteur koos <strong>wonen</strong>" in page
+    assert re.search(r"Wonen</a> \(thema\)</td>\s*<td[^>]*>ja</td>", page)  # the author's choice
     # the theme page lists stories by score, highest first
     theme_page = (site / "themas/schulden/index.html").read_text()
     listed = re.findall(r'verhalen/(zo-2019-\d{3})/', theme_page)

@@ -26,10 +26,10 @@ from generator.form.gitstore import GitStore
 from generator.form.index import StoryIndex
 from generator.form.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from generator.form.privacy import PrivacyService
-from generator.form.suggestions import SuggestionService
 from generator.form.rebuild import Rebuilder
 from generator.form.sessions import SESSION_COOKIE, SessionStore
 from generator.form.settings import FormSettings
+from generator.form.suggestions import SuggestionService
 from generator.form.throttle import LoginThrottle
 from generator.form.users import UserError, UserStore
 from generator.pipeline import keep_phrases

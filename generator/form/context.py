@@ -18,10 +18,10 @@ from fastapi.templating import Jinja2Templates
 from generator.form.gitstore import GitStore
 from generator.form.index import StoryEntry, StoryIndex
 from generator.form.privacy import PrivacyService
-from generator.form.suggestions import SuggestionService
 from generator.form.rebuild import Rebuilder
 from generator.form.sessions import SESSION_COOKIE, Session, SessionStore, tokens_equal
 from generator.form.settings import FormSettings
+from generator.form.suggestions import SuggestionService
 from generator.form.throttle import LoginThrottle
 from generator.form.users import User, UserStore
 from generator.project import Project

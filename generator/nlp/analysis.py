@@ -146,8 +146,8 @@ def describe_method(corpus: PreparedCorpus, models: dict[str, LabelModel],
             f"{_num(s.threshold)} (en minstens {_num(s.relative)} × de beste score van het "
             f"verhaal); het beste {singular[kind]} altijd, behalve als de woorden van het "
             f"verhaal minder dan {_num(s.min_evidence)} × zo sterk naar een label wijzen als in "
-            f"een gewoon voorbeeld: dan 'geen duidelijk {singular[kind]}'; 'waarschijnlijk' vanaf {_num(s.confident)}, "
-            "daaronder 'mogelijk' (telt niet mee in aantallen)")
+            f"een gewoon voorbeeld: dan 'geen duidelijk {singular[kind]}'; 'waarschijnlijk' "
+            f"vanaf {_num(s.confident)}, daaronder 'mogelijk' (telt niet mee in aantallen)")
     method["Leermodel"] = ("logistische regressie per label (one-vs-rest, gebalanceerde "
                            f"klassen, C = {THEME_SETTINGS.C:g})")
     c = clusterer.settings

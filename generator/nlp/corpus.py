@@ -76,7 +76,9 @@ def prepare_corpus(documents: Sequence[Document], themes: Sequence[LabelTerm],
     start = time.perf_counter()
     cache = LemmaCache(processor, cache_dir)
     training = list(training)
-    processed = cache.process([d.text for d in (*documents, *training)])
+    processed = cache.process([d.text for d in documents])
+    counted = {"processed": cache.processed, "cached": cache.hits}  # the stories alone
+    processed += cache.process([d.text for d in training])
     timings["text_seconds"] = time.perf_counter() - start
     start = time.perf_counter()
     labels = {"themes": list(themes), "values": list(values)}
@@ -89,7 +91,7 @@ def prepare_corpus(documents: Sequence[Document], themes: Sequence[LabelTerm],
     features = CorpusFeatures(extractor, min_df=MIN_DF).fit(processed, keep=keep)
     seeds = {kind: seed_matrix(weights, features) for kind, weights in term_weights.items()}
     timings["features_seconds"] = time.perf_counter() - start
-    stats = {**timings, "processed": cache.processed, "cached": cache.hits}
+    stats = {**timings, **counted, "training_texts": len(training)}
     return PreparedCorpus(documents=list(documents), processor=processor, processed=processed,
                           extractor=extractor, features=features, labels=labels, seeds=seeds,
                           stats=stats, training=training)

@@ -30,7 +30,7 @@ import yaml
 
 from generator.nlp.compounds import split_compound
 
-PIPELINE_VERSION = "rijk-nlp-2"
+PIPELINE_VERSION = "rijk-nlp-3"
 """Bump when the lemma extraction below changes: it is part of every cache key."""
 
 TRAINED_PIPELINES = ("nl_core_news_lg", "nl_core_news_md", "nl_core_news_sm")
@@ -86,7 +86,11 @@ class LookupLemmatizer:
     def __call__(self, word: str) -> str:
         lemma = self._memo.get(word)
         if lemma is None:
-            lemma = self._memo[word] = self._lemmatize(word)
+            found = self._lemmatize(word).strip()
+            # the tables hold a few lemmas with spaces ("sloten" → "slot "): one token, one
+            # word, or the cache (which stores a sentence's lemmas space-separated) would
+            # read back something else than was computed
+            lemma = self._memo[word] = found if found and " " not in found else word
         return lemma
 
     def _lemmatize(self, word: str) -> str:
@@ -189,7 +193,8 @@ class DutchProcessor:
                 text = text[:-1]
             if token.is_alpha or (_WORD.match(text) and len(text) > 1):
                 lower = text.lower()
-                current.append(lemmatize(lower) if lemmatize else token.lemma_.lower() or lower)
+                lemma = lemmatize(lower) if lemmatize else token.lemma_.lower().strip() or lower
+                current.append(lemma if " " not in lemma else lower)
             if ends:
                 close()
                 continue
