@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from generator.nlp.clusters import ClusterModel, ClusterSettings, describe_clusters
-from generator.nlp.corpus import MIN_DF, PreparedCorpus, prepare_corpus
+from generator.nlp.corpus import MIN_DF, WORD_WEIGHT, PreparedCorpus, prepare_corpus
 from generator.nlp.explain import SentenceScorer, top_terms
 from generator.nlp.labels import (
     THEME_SETTINGS,
@@ -26,6 +26,7 @@ from generator.nlp.labels import (
     LabelModel,
     LabelSettings,
     declared_matrix,
+    main_labels,
 )
 from generator.nlp.schema import Analysis, Document, LabelScore, LabelTerm, StoryLabels
 
@@ -44,29 +45,32 @@ def fit_labels(corpus: PreparedCorpus, kind: str, random_state: int = 0) -> Labe
     keys = [label.key for label in corpus.labels[kind]]
     Y = declared_matrix(declared(corpus.documents, kind), keys)
     return LabelModel(corpus.labels[kind], SETTINGS[kind], random_state).fit(
-        corpus.X, Y, corpus.seeds[kind], X_training=corpus.X_training,
-        Y_training=declared_matrix(declared(corpus.training, kind), keys))
+        corpus.L, Y, corpus.padded(corpus.seeds[kind]), X_training=corpus.L_training,
+        Y_training=declared_matrix(declared(corpus.training, kind), keys),
+        main=main_labels(declared(corpus.documents, kind), keys),
+        main_training=main_labels(declared(corpus.training, kind), keys))
 
 
 def story_labels(corpus: PreparedCorpus, models: dict[str, LabelModel]) -> dict[str, StoryLabels]:
     """Every label of every story, scored; terms for labels that are inferred or declared and
     the best sentence for inferred ones."""
     out: dict[str, StoryLabels] = {}
-    per_kind: dict[str, tuple[np.ndarray, np.ndarray, SentenceScorer]] = {}
+    per_kind: dict[str, tuple[np.ndarray, np.ndarray, SentenceScorer, np.ndarray]] = {}
     for kind, model in models.items():
-        scores, inferred = model.predict(corpus.X, DECIMALS)
+        scores, inferred = model.predict(corpus.L, DECIMALS)
+        words = model.explain_weights[:, : len(corpus.features.terms)]
         per_kind[kind] = (scores, inferred,
-                          SentenceScorer(corpus.features, model.explain_weights))
+                          SentenceScorer(corpus.features, words), words)
     for i, doc in enumerate(corpus.documents):
         lists: dict[str, list[LabelScore]] = {}
         for kind, model in models.items():
-            scores, inferred, sentences = per_kind[kind]
+            scores, inferred, sentences, words = per_kind[kind]
             chosen = set(declared([doc], kind)[0])
             items = []
             for j, key in enumerate(model.keys):
                 is_inferred = bool(inferred[i, j])
                 is_declared = key in chosen
-                terms = top_terms(corpus.features, i, model.explain_weights[j]) if (
+                terms = top_terms(corpus.features, i, words[j]) if (
                     is_inferred or is_declared) else []
                 items.append(LabelScore(
                     key=key, score=float(scores[i, j]), inferred=is_inferred,
@@ -149,7 +153,11 @@ def describe_method(corpus: PreparedCorpus, models: dict[str, LabelModel],
             f"een gewoon voorbeeld: dan 'geen duidelijk {singular[kind]}'; 'waarschijnlijk' "
             f"vanaf {_num(s.confident)}, daaronder 'mogelijk' (telt niet mee in aantallen)")
     method["Leermodel"] = ("logistische regressie per label (one-vs-rest, gebalanceerde "
-                           f"klassen, C = {THEME_SETTINGS.C:g})")
+                           f"klassen, C = {THEME_SETTINGS.C:g} voor thema's en "
+                           f"{VALUE_SETTINGS.C:g} voor waarden) op de woorden (basisvormen en "
+                           "delen van samenstellingen, gewicht "
+                           f"{_num(WORD_WEIGHT, 1)}) en de lettergroepen van 3 tot 5 tekens "
+                           "van de tekst, zodat ook een nooit geziene woordvorm iets zegt")
     c = clusterer.settings
     if clusterer.k_:
         method["Groepen"] = (

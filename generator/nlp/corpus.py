@@ -15,8 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.preprocessing import normalize
 
 from generator.nlp.cache import LemmaCache
+from generator.nlp.chargrams import CharNgrams
 from generator.nlp.features import CorpusFeatures, seed_matrix, seed_terms
 from generator.nlp.schema import Document, LabelTerm
 from generator.nlp.text import DutchProcessor, ProcessedText, TermExtractor
@@ -50,6 +52,12 @@ class PreparedCorpus:
     """Labelled text that only trains (:mod:`generator.nlp.training`): its rows of
     ``features.X`` follow the documents' rows."""
 
+    label_X: sp.csr_matrix | None = None
+    """What the label models read (all rows): the word TF-IDF weighted ``WORD_WEIGHT`` beside
+    the character n-grams (:mod:`generator.nlp.chargrams`), rows L2-normalised; word columns
+    first, so label weights over it start with the terms."""
+    chars: CharNgrams | None = None
+
     @property
     def X(self) -> sp.csr_matrix:
         """The documents' TF-IDF rows (stories × terms), without the training rows."""
@@ -58,6 +66,38 @@ class PreparedCorpus:
     @property
     def X_training(self) -> sp.csr_matrix:
         return self.features.X[len(self.documents):]
+
+    @property
+    def L(self) -> sp.csr_matrix:
+        """The documents' rows of :attr:`label_X`."""
+        assert self.label_X is not None
+        return self.label_X[: len(self.documents)]
+
+    @property
+    def L_training(self) -> sp.csr_matrix:
+        assert self.label_X is not None
+        return self.label_X[len(self.documents):]
+
+    def label_features(self, texts: Sequence[str], processed: Sequence[ProcessedText]
+                       ) -> sp.csr_matrix:
+        """New texts in the label models' space (a draft in the form, ``rijk check``)."""
+        assert self.chars is not None
+        return combine(self.features.transform(processed), self.chars.transform(texts))
+
+    def padded(self, weights: np.ndarray) -> np.ndarray:
+        """Labels × terms weights (seeds) widened with zeros to the label space."""
+        assert self.label_X is not None
+        out = np.zeros((weights.shape[0], self.label_X.shape[1]), dtype=np.float32)
+        out[:, : weights.shape[1]] = weights
+        return out
+
+
+WORD_WEIGHT = 0.5
+"""The word block's weight beside the character n-grams (tuning split: 0.5 or less is best)."""
+
+
+def combine(words: sp.csr_matrix, chars: sp.csr_matrix) -> sp.csr_matrix:
+    return normalize(sp.hstack([words * WORD_WEIGHT, chars]).tocsr()).astype(np.float32)
 
 
 def prepare_corpus(documents: Sequence[Document], themes: Sequence[LabelTerm],
@@ -90,8 +130,10 @@ def prepare_corpus(documents: Sequence[Document], themes: Sequence[LabelTerm],
     keep = {t for kind in term_weights.values() for weights in kind for t in weights}
     features = CorpusFeatures(extractor, min_df=MIN_DF).fit(processed, keep=keep)
     seeds = {kind: seed_matrix(weights, features) for kind, weights in term_weights.items()}
+    chars = CharNgrams()
+    label_X = combine(features.X, chars.fit_transform([d.text for d in (*documents, *training)]))
     timings["features_seconds"] = time.perf_counter() - start
     stats = {**timings, **counted, "training_texts": len(training)}
     return PreparedCorpus(documents=list(documents), processor=processor, processed=processed,
                           extractor=extractor, features=features, labels=labels, seeds=seeds,
-                          stats=stats, training=training)
+                          stats=stats, training=training, label_X=label_X, chars=chars)

@@ -27,7 +27,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from generator.nlp.analysis import SETTINGS, declared
 from generator.nlp.clusters import ClusterModel, ClusterSettings
 from generator.nlp.corpus import PreparedCorpus, prepare_corpus
-from generator.nlp.labels import LabelModel, declared_matrix
+from generator.nlp.labels import LabelModel, declared_matrix, main_labels
 from generator.nlp.schema import Document, LabelTerm
 
 KIND_NAMES = {"themes": ("Thema", "thema's"), "values": ("Waarde", "waarden")}
@@ -169,16 +169,19 @@ def cross_validate(corpus: PreparedCorpus, kind: str, folds: int, random_state: 
     keys = [label.key for label in labels]
     Y_all = declared_matrix(declared(corpus.documents, kind), keys)
     rows = np.flatnonzero(Y_all.sum(axis=1) > 0)
-    X, Y = corpus.X[rows], Y_all[rows]
+    X, Y = corpus.L[rows], Y_all[rows]
     Y_training = declared_matrix(declared(corpus.training, kind), keys)
+    main = main_labels(declared([corpus.documents[r] for r in rows], kind), keys)
+    main_training = main_labels(declared(corpus.training, kind), keys)
     predicted = np.zeros_like(Y, dtype=bool)
     strata = [_main(corpus.documents[r], kind) for r in rows]
     tests = make_folds(strata, folds, random_state)
     for test in tests:
         train = np.setdiff1d(np.arange(len(rows)), test)
         model = LabelModel(labels, SETTINGS[kind], random_state).fit(
-            X[train], Y[train], corpus.seeds[kind], X_training=corpus.X_training,
-            Y_training=Y_training)
+            X[train], Y[train], corpus.padded(corpus.seeds[kind]),
+            X_training=corpus.L_training, Y_training=Y_training, main=main[train],
+            main_training=main_training)
         predicted[test] = model.predict(X[test])[1]
     metrics: list[LabelMetrics] = []
     for j, label in enumerate(labels):
@@ -343,9 +346,11 @@ def evaluate_against(documents: Sequence[Document], held_out: Sequence[Document]
         keys = [label.key for label in corpus.labels[kind]]
         Y = declared_matrix(declared(corpus.documents, kind), keys)
         model = LabelModel(corpus.labels[kind], SETTINGS[kind], random_state).fit(
-            corpus.X, Y, corpus.seeds[kind], X_training=corpus.X_training,
-            Y_training=declared_matrix(declared(corpus.training, kind), keys))
-        scores, inferred = model.predict(corpus.X[rows])
+            corpus.L, Y, corpus.padded(corpus.seeds[kind]), X_training=corpus.L_training,
+            Y_training=declared_matrix(declared(corpus.training, kind), keys),
+            main=main_labels(declared(corpus.documents, kind), keys),
+            main_training=main_labels(declared(corpus.training, kind), keys))
+        scores, inferred = model.predict(corpus.L[rows])
         truth = declared_matrix(declared(held_out, kind), keys)
         results[kind] = label_metrics(truth, inferred, corpus.labels[kind])
         if kind == "themes":

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from generator.nlp.analysis import SETTINGS, declared
 from generator.nlp.corpus import PreparedCorpus, prepare_corpus
-from generator.nlp.labels import LabelModel, declared_matrix
+from generator.nlp.labels import LabelModel, declared_matrix, main_labels
 from generator.nlp.schema import Document, LabelTerm
 
 
@@ -114,9 +114,11 @@ class LabelSuggester:
             keys = [label.key for label in corpus.labels[kind]]
             self.models_[kind] = LabelModel(corpus.labels[kind], SETTINGS[kind],
                                             self.random_state).fit(
-                corpus.X, declared_matrix(declared(corpus.documents, kind), keys),
-                corpus.seeds[kind], X_training=corpus.X_training,
-                Y_training=declared_matrix(declared(corpus.training, kind), keys))
+                corpus.L, declared_matrix(declared(corpus.documents, kind), keys),
+                corpus.padded(corpus.seeds[kind]), X_training=corpus.L_training,
+                Y_training=declared_matrix(declared(corpus.training, kind), keys),
+                main=main_labels(declared(corpus.documents, kind), keys),
+                main_training=main_labels(declared(corpus.training, kind), keys))
         return self
 
     def suggest(self, text: str) -> Suggestion:
@@ -124,7 +126,7 @@ class LabelSuggester:
         if not text.strip():
             return Suggestion()
         processed = self.corpus_.processor.process([text])
-        X = self.corpus_.features.transform(processed)
+        X = self.corpus_.label_features([text], processed)
         out: dict[str, list[SuggestedLabel]] = {}
         for kind, model in self.models_.items():
             scores, inferred_all = model.predict(X)
