@@ -22,6 +22,12 @@ MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
           "september", "oktober", "november", "december")
 
 
+LIST_LIMIT = 200
+"""Story lists on one page stop here (theme, value and year lists): a phone scrolls 200 items
+at most, and a search engine indexes one section up to a limit (Zensical: 32,768 token
+positions, reached by ~1,800 list items at 10,000 stories)."""
+
+
 @dataclass(frozen=True)
 class RenderedPage:
     """One generated Markdown page: where it goes and what it says."""
@@ -62,6 +68,7 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters.update(md=md_escape, date=dutch_date, percent=percent)
+        self.env.globals["LIST_LIMIT"] = LIST_LIMIT
 
     def page(self, src: str, template: str, title: str, **context: Any) -> RenderedPage:
         def link(target: str) -> str:
