@@ -30,8 +30,10 @@ def make_project(target: Path, stories: dict[str, str] | None = None,
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     if (ROOT / "rijk.yml").exists():
         shutil.copy(ROOT / "rijk.yml", target / "rijk.yml")
-    if copy_stories:
+    if copy_stories:  # the demo as shipped, with its held-out test set for the method page
         shutil.copytree(ROOT / "stories", target / "stories", dirs_exist_ok=True)
+        shutil.copytree(ROOT / "tests/data/nlp/test", target / "tests/data/nlp/test",
+                        dirs_exist_ok=True)
     (target / "stories").mkdir(exist_ok=True)
     for rel, text in (stories or {}).items():
         path = target / "stories" / rel

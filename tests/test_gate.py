@@ -52,7 +52,7 @@ def rijk_check(project: Path, text: str | bytes, name: str = "verhaal.md") -> tu
     """``rijk check --no-privacy`` on one file, as an author runs it: (exit code, lines)."""
     path = project / "stories" / name
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-    result = CliRunner().invoke(main, ["check", "--no-privacy", str(path),
+    result = CliRunner().invoke(main, ["check", "--no-privacy", "--no-suggestions", str(path),
                                        "--project", str(project)])
     prefix = f"{path}:"
     lines = [line.replace(prefix, f"{name}:", 1) for line in result.output.splitlines()]

@@ -204,3 +204,15 @@ def test_build_log_is_readable(demo_build: tuple[Path, Path, str]) -> None:
     log = demo_build[2]
     assert "DEBUG" not in log, log[:2000]
     assert "Documentation built" in log
+
+
+def test_method_page_shows_scores_on_stories_the_model_never_saw(demo_site: Path) -> None:
+    """``evaluate_against`` in rijk.yml: the held-out split's per-label table and main-theme
+    accuracy sit beside the cross-validation; the story pages say how sure the analysis is."""
+    method = (demo_site / "methode/index.html").read_text(encoding="utf-8")
+    assert "Toets op 80 verhalen die het model nooit zag" in method
+    assert "Het hoofdthema (het eerste thema van de schrijver) was in" in method
+    assert "Kruisvalidatie in" in method
+    assert "tellen alleen labels die de auteur koos of die <em>waarschijnlijk</em> zijn" in method
+    pages = [p.read_text(encoding="utf-8") for p in (demo_site / "verhalen").glob("*/index.html")]
+    assert any(">waarschijnlijk<" in p for p in pages)
