@@ -225,25 +225,33 @@ def prepare(paths: PipelinePaths, *, nlp: bool = True, random_state: int = 0,
 EVALUATION_CACHE_VERSION = "1"
 
 
+def _nlp_inputs(data: SiteData) -> tuple[list[Any], list[Any], list[Any], list[str], list[Any]]:
+    """What every evaluation reads: the published stories as NLP documents, the label terms,
+    the stop words and the taxonomy's training text."""
+    from generator.nlp import Document, label_terms, load_domain_stopwords
+    from generator.nlp.training import training_documents
+
+    assert data.taxonomy.directory is not None
+    documents = [
+        Document(id=s.id, text=s.analysis_text(), declared_themes=tuple(s.story.themes),
+                 declared_values=tuple(s.story.values))
+        for s in data.stories
+    ]
+    themes = label_terms(data.taxonomy.themes)
+    values = label_terms(data.taxonomy.values)
+    return (documents, themes, values, load_domain_stopwords(data.taxonomy.directory),
+            training_documents(data.taxonomy.directory, themes, values))
+
+
 def evaluate_labels(data: SiteData, cache: Path | None, random_state: int = 0) -> tuple[Any, str]:
     """Cross-validated quality of the labels, for the method page (see ``rijk evaluate``).
 
     Cached under ``cache/evaluation/`` by a hash of everything it depends on (the documents,
     the label terms, the stop words, the seed and the NLP code), so an unchanged corpus costs
     nothing and any change recomputes it."""
-    from generator.nlp import Document, evaluate, label_terms, load_domain_stopwords
-    from generator.nlp.training import training_documents
+    from generator.nlp import evaluate
 
-    documents = [
-        Document(id=s.id, text=s.analysis_text(), declared_themes=tuple(s.story.themes),
-                 declared_values=tuple(s.story.values))
-        for s in data.stories
-    ]
-    assert data.taxonomy.directory is not None
-    themes = label_terms(data.taxonomy.themes)
-    values = label_terms(data.taxonomy.values)
-    stopwords = load_domain_stopwords(data.taxonomy.directory)
-    training = training_documents(data.taxonomy.directory, themes, values)
+    documents, themes, values, stopwords, training = _nlp_inputs(data)
     key = _evaluation_key([*documents, *training], themes, values, stopwords, random_state)
     cached = _read_evaluation(cache, key)
     if cached is not None:
@@ -262,9 +270,8 @@ def evaluate_held_out(data: SiteData, folder: Path, cache: Path | None,
     cached like :func:`evaluate_labels`. Raises ``ValueError`` naming the file of a story that
     cannot be read, or when the folder holds no labelled story."""
     from generator.checks import check_corpus
-    from generator.nlp import Document, label_terms, load_domain_stopwords
+    from generator.nlp import Document
     from generator.nlp.evaluation import evaluate_against
-    from generator.nlp.training import training_documents
 
     checked = check_corpus([folder], data.taxonomy)
     errors = [p for p in checked.problems if p.is_error]
@@ -272,16 +279,7 @@ def evaluate_held_out(data: SiteData, folder: Path, cache: Path | None,
         raise ValueError("; ".join(p.format() for p in errors[:5]))
     held_out = [Document(id=s.id, text=s.text_for_analysis(), declared_themes=tuple(s.themes),
                          declared_values=tuple(s.values)) for s in checked.stories]
-    documents = [
-        Document(id=s.id, text=s.analysis_text(), declared_themes=tuple(s.story.themes),
-                 declared_values=tuple(s.story.values))
-        for s in data.stories
-    ]
-    assert data.taxonomy.directory is not None
-    themes = label_terms(data.taxonomy.themes)
-    values = label_terms(data.taxonomy.values)
-    stopwords = load_domain_stopwords(data.taxonomy.directory)
-    training = training_documents(data.taxonomy.directory, themes, values)
+    documents, themes, values, stopwords, training = _nlp_inputs(data)
     key = _evaluation_key([*documents, *training, "held-out", *held_out], themes, values,
                           stopwords, random_state)
     cached = _read_evaluation(cache, key, "evaluation-held-out")

@@ -256,14 +256,9 @@ class HeldOutEvaluation:
     training_texts: int
     source: str = ""
 
-    def per_label(self, kind: str) -> list[LabelMetrics]:
-        return self.themes if kind == "themes" else self.values
-
-    def macro_f1(self, kind: str) -> float:
-        return self.themes_macro_f1 if kind == "themes" else self.values_macro_f1
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    per_label = Evaluation.per_label
+    macro_f1 = Evaluation.macro_f1
+    as_dict = Evaluation.as_dict
 
     def as_table(self) -> str:
         out = [f"Niet eerder geziene verhalen: {self.stories} ({self.source}); getraind op "
