@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -293,11 +294,19 @@ def test_changing_one_story_reprocesses_only_that_story(tmp_path: Path) -> None:
     assert (again.stats["processed"], again.stats["cached"]) == (1, len(docs) - 1)
     # a damaged cache entry is reprocessed, not trusted
     key = content_key(changed[1].text, get_processor().name)
-    entry = cache / key[:2] / f"{key}.json"
-    entry.write_text("{not json", encoding="utf-8")
+    with sqlite3.connect(cache / "entries.sqlite") as db:
+        assert db.execute("UPDATE entries SET value = '{not json' WHERE key = ?",
+                          (key,)).rowcount == 1
     repaired = analyse(changed, THEMES, VALUES, cache_dir=cache)
     assert repaired.stats["processed"] == 1
     assert repaired.labels == again.labels
+    # a cache file that is no database at all: everything is processed, nothing fails
+    (cache / "entries.sqlite").write_bytes(b"dit is geen database" * 100)
+    for leftover in cache.glob("entries.sqlite-*"):
+        leftover.unlink()
+    broken = analyse(changed, THEMES, VALUES, cache_dir=cache)
+    assert broken.stats["processed"] == len(docs)
+    assert broken.labels == again.labels
 
 
 # --- evaluation --------------------------------------------------------------------------------

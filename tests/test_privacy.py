@@ -248,8 +248,9 @@ def test_unchanged_stories_come_from_the_cache(tmp_path: Path,
     monkeypatch.setattr(engine, "annotate", broken)
     again = Deidentifier(keep=KEEP, cache_dir=tmp_path).deidentify_fields(fields)
     assert again == first
-    assert list(tmp_path.rglob("*.json")), "cache entries on disk"
-    assert not any("Kwabena" in p.read_text() for p in tmp_path.rglob("*.json"))
+    stored = list(tmp_path.rglob("*.sqlite*"))
+    assert stored, "cache entries on disk"
+    assert not any(b"Kwabena" in p.read_bytes() for p in stored)
 
 
 def test_fault_injection_raises(monkeypatch: pytest.MonkeyPatch) -> None:

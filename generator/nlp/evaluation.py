@@ -24,7 +24,7 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.model_selection import KFold, StratifiedKFold
 
-from generator.nlp.analysis import SETTINGS, declared
+from generator.nlp.analysis import SETTINGS, declared, fit_labels, fitting_rows
 from generator.nlp.clusters import ClusterModel, ClusterSettings
 from generator.nlp.corpus import PreparedCorpus, prepare_corpus
 from generator.nlp.labels import LabelModel, declared_matrix, main_labels
@@ -168,7 +168,7 @@ def cross_validate(corpus: PreparedCorpus, kind: str, folds: int, random_state: 
     labels = corpus.labels[kind]
     keys = [label.key for label in labels]
     Y_all = declared_matrix(declared(corpus.documents, kind), keys)
-    rows = np.flatnonzero(Y_all.sum(axis=1) > 0)
+    rows = np.flatnonzero(fitting_rows(corpus.documents, kind))  # a large corpus: the sample
     X, Y = corpus.L[rows], Y_all[rows]
     Y_training = declared_matrix(declared(corpus.training, kind), keys)
     main = main_labels(declared([corpus.documents[r] for r in rows], kind), keys)
@@ -339,12 +339,7 @@ def evaluate_against(documents: Sequence[Document], held_out: Sequence[Document]
     main_right = 0
     for kind in ("themes", "values"):
         keys = [label.key for label in corpus.labels[kind]]
-        Y = declared_matrix(declared(corpus.documents, kind), keys)
-        model = LabelModel(corpus.labels[kind], SETTINGS[kind], random_state).fit(
-            corpus.L, Y, corpus.padded(corpus.seeds[kind]), X_training=corpus.L_training,
-            Y_training=declared_matrix(declared(corpus.training, kind), keys),
-            main=main_labels(declared(corpus.documents, kind), keys),
-            main_training=main_labels(declared(corpus.training, kind), keys))
+        model = fit_labels(corpus, kind, random_state)
         scores, inferred = model.predict(corpus.L[rows])
         truth = declared_matrix(declared(held_out, kind), keys)
         results[kind] = label_metrics(truth, inferred, corpus.labels[kind])

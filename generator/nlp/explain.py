@@ -21,10 +21,18 @@ def top_terms(features: CorpusFeatures, doc: int, weights: np.ndarray,
     X = features.X
     start, stop = X.indptr[doc], X.indptr[doc + 1]
     columns = X.indices[start:stop]
-    contribution = np.round(X.data[start:stop] * weights[columns], 6)
-    names = np.array([features.terms[j] for j in columns], dtype=object)
-    order = [i for i in np.lexsort((names, -contribution)) if contribution[i] > 0]
-    return without_parts([str(names[i]) for i in order[: 2 * limit]])[:limit]
+    contribution = X.data[start:stop] * weights[columns]
+    candidates = np.flatnonzero(contribution > 0)
+    wanted = 2 * limit
+    if len(candidates) > wanted:
+        # only the best `wanted` and whatever ties with the last of them can be shown
+        floor = np.partition(contribution[candidates], -wanted)[-wanted]
+        candidates = candidates[contribution[candidates] >= floor * (1 - 1e-5)]
+    rounded = np.round(contribution[candidates], 6)
+    names = features.term_array[columns[candidates]]
+    order = np.lexsort((names, -rounded))
+    order = [i for i in order if rounded[i] > 0][:wanted]
+    return without_parts([str(names[i]) for i in order])[:limit]
 
 
 def without_parts(terms: list[str]) -> list[str]:

@@ -18,7 +18,9 @@ theme of every story is always inferred (every story is about something).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,6 +76,11 @@ stories) measures them and never tunes them. A story shows one or two values, he
 relative threshold for values."""
 
 CERTAINTY_WORDS = ("waarschijnlijk", "mogelijk")
+
+
+def fit_workers() -> int:
+    """Threads for fitting: the cores this process may use, at most four."""
+    return max(1, min(4, len(os.sched_getaffinity(0))))
 EXPLAIN_PRIOR = 8.0
 """The explanations lean on the taxonomy words longer than the scores do (a learned weight on
 "dag" or "vrouw" may score well but explains nothing to a reader)."""
@@ -135,7 +142,7 @@ class LabelModel:
         weights = np.ones(Xl.shape[0])
         if X_training is not None and Y_training is not None and X_training.shape[0]:
             useful = Y_training.sum(axis=1) > 0  # an example without labels of this kind
-            Xl = sp.vstack([Xl, X_training[useful]]).tocsr()
+            Xl = sp.vstack([Xl, X_training[useful]], format="csr")
             Yl = np.vstack([Yl, Y_training[useful]])
             main_l = np.concatenate([main_l, main_training[useful] if main_training is not None
                                      else np.full(int(useful.sum()), -1)])
@@ -145,22 +152,37 @@ class LabelModel:
         self.coef = np.zeros((n_labels, X.shape[1]), dtype=np.float32)
         self.intercept = np.zeros(n_labels, dtype=np.float64)
         self.weight = np.zeros(n_labels, dtype=np.float64)
-        for j in range(n_labels):
-            n_pos = int(self.support[j])
-            if n_pos == 0 or n_pos == Xl.shape[0]:
-                continue  # nothing to contrast: the taxonomy words decide alone
-            model = LogisticRegression(C=self.settings.C, class_weight=self.settings.class_weight,
-                                       solver="liblinear", random_state=self.random_state)
-            model.fit(Xl, Yl[:, j], sample_weight=weights)
-            self.coef[j] = model.coef_[0]
-            self.intercept[j] = model.intercept_[0]
-            self.weight[j] = n_pos / (n_pos + self.settings.prior_strength)
-        self.main_model = None
+        # Nothing to contrast for a label without examples or without counter-examples: the
+        # taxonomy words decide alone.
+        learnable = [j for j in range(n_labels) if 0 < int(self.support[j]) < Xl.shape[0]]
         has_main = main_l >= 0
-        if self.settings.main_weight > 0 and len(set(main_l[has_main].tolist())) > 1:
-            self.main_model = LogisticRegression(C=self.settings.main_C, max_iter=2000,
-                                                 random_state=self.random_state)
-            self.main_model.fit(Xl[has_main], main_l[has_main])
+        fit_main = self.settings.main_weight > 0 and len(set(main_l[has_main].tolist())) > 1
+
+        def fit_label(j: int) -> LogisticRegression:
+            # the primal solver: liblinear's dual one draws from C's global rand(), which
+            # threads fitting side by side would share (results would depend on timing)
+            return LogisticRegression(
+                C=self.settings.C, class_weight=self.settings.class_weight, solver="liblinear",
+                random_state=self.random_state,
+            ).fit(Xl, Yl[:, j], sample_weight=weights)
+
+        def fit_main_model() -> LogisticRegression:
+            # newton-cg: the same optimum as lbfgs in half the time (6 Newton steps against
+            # 60 lbfgs steps on 2,850 rows)
+            return LogisticRegression(C=self.settings.main_C, solver="newton-cg", max_iter=2000,
+                                      random_state=self.random_state
+                                      ).fit(Xl[has_main], main_l[has_main])
+
+        # liblinear releases the GIL: threads fit the labels side by side (results do not
+        # depend on the order, each fit is independent)
+        with ThreadPoolExecutor(max_workers=fit_workers()) as pool:
+            main_future = pool.submit(fit_main_model) if fit_main else None
+            for j, model in zip(learnable, pool.map(fit_label, learnable), strict=True):
+                self.coef[j] = model.coef_[0]
+                self.intercept[j] = model.intercept_[0]
+                n_pos = int(self.support[j])
+                self.weight[j] = n_pos / (n_pos + self.settings.prior_strength)
+            self.main_model = main_future.result() if main_future is not None else None
         self.explain_weights = self._explain_weights()
         self.evidence_weights = self._explain_weights(prior=None)  # mixed as the scores are
         self.evidence_reference = 1.0

@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from generator.nlp.analysis import SETTINGS, declared
+from generator.nlp.analysis import fit_labels
 from generator.nlp.corpus import PreparedCorpus, prepare_corpus
-from generator.nlp.labels import LabelModel, declared_matrix, main_labels
 from generator.nlp.schema import Document, LabelTerm
 
 
@@ -109,16 +108,8 @@ class LabelSuggester:
             sorted(documents, key=lambda d: d.id), self.themes, self.values, None,
             self.stopwords, training=training)
         self.corpus_ = corpus
-        self.models_ = {}
-        for kind in ("themes", "values"):
-            keys = [label.key for label in corpus.labels[kind]]
-            self.models_[kind] = LabelModel(corpus.labels[kind], SETTINGS[kind],
-                                            self.random_state).fit(
-                corpus.L, declared_matrix(declared(corpus.documents, kind), keys),
-                corpus.padded(corpus.seeds[kind]), X_training=corpus.L_training,
-                Y_training=declared_matrix(declared(corpus.training, kind), keys),
-                main=main_labels(declared(corpus.documents, kind), keys),
-                main_training=main_labels(declared(corpus.training, kind), keys))
+        self.models_ = {kind: fit_labels(corpus, kind, self.random_state)
+                        for kind in ("themes", "values")}
         return self
 
     def suggest(self, text: str) -> Suggestion:

@@ -21,6 +21,7 @@ A trained ``nl_core_news_*`` pipeline is used instead when one is installed.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ _PLACEHOLDER = re.compile(r"\[[^\[\]\n]{0,60}\]")
 _WORD = re.compile(r"^[^\W\d_]+(?:[-'][^\W\d_]+)*$")
 _SENTENCE_END = frozenset({".", "!", "?", "…", "...", "?!", "!?"})
 _BLOCK_START = frozenset({"-", "*", "#", "##", "###", ">", "•"})
+_UNSEEN: tuple[str, ...] = ("<unseen>",)
 _POS_ORDER = ("noun", "adj", "verb")
 
 
@@ -63,7 +65,8 @@ class ProcessedText:
     def from_json(cls, data: dict) -> ProcessedText:
         return cls(
             spans=tuple((int(a), int(b)) for a, b in data["spans"]),
-            lemmas=tuple(tuple(s.split()) for s in data["lemmas"]),
+            # interned: the same few thousand lemmas recur millions of times in a large corpus
+            lemmas=tuple(tuple(map(sys.intern, s.split())) for s in data["lemmas"]),
         )
 
 
@@ -157,12 +160,18 @@ class DutchProcessor:
         return [self._extract(doc) for doc in self._nlp.pipe(cleaned, batch_size=batch_size)]
 
     def _extract(self, doc) -> ProcessedText:
+        """Sentences (character spans) and their lemmas. The token attributes are read once
+        into lists: indexing a spaCy ``Doc`` per token costs more than the rest of the loop."""
         spans: list[tuple[int, int]] = []
         lemmas: list[tuple[str, ...]] = []
         start: int | None = None
         end = 0
         current: list[str] = []
         lemmatize = self._lemmatizer
+        abbreviations = self._abbreviations
+        tokens = list(doc)
+        texts = [t.text for t in tokens]
+        following = [*texts[1:], ""]
 
         def close() -> None:
             nonlocal start, current
@@ -171,12 +180,9 @@ class DutchProcessor:
                 lemmas.append(tuple(current))
             start, current = None, []
 
-        for i, token in enumerate(doc):
-            text = token.text
+        for token, text, after in zip(tokens, texts, following, strict=True):
             if token.is_space:
-                if "\n\n" in text or (
-                    "\n" in text and i + 1 < len(doc) and doc[i + 1].text in _BLOCK_START
-                ):
+                if "\n\n" in text or ("\n" in text and after in _BLOCK_START):
                     close()
                 continue
             if start is None and text not in _BLOCK_START:
@@ -186,9 +192,13 @@ class DutchProcessor:
             if text in _SENTENCE_END:
                 close()
                 continue
-            if "\n\n" in token.whitespace_ + text:
+            whitespace = token.whitespace_
+            if "\n\n" in whitespace + text:
                 close()
-            ends = self._glued_full_stop(doc, i)
+            # spaCy keeps the full stop on mixed-case words (``DigiD.``); before a capital that
+            # is the end of a sentence, unless the token is a known abbreviation (``mevr.``).
+            ends = (len(text) >= 3 and text.endswith(".") and text not in abbreviations
+                    and (not after or after[:1].isupper() or after[:1] in "\"'“‘"))
             if ends:
                 text = text[:-1]
             if token.is_alpha or (_WORD.match(text) and len(text) > 1):
@@ -198,19 +208,10 @@ class DutchProcessor:
             if ends:
                 close()
                 continue
-            if "\n" in token.whitespace_ and i + 1 < len(doc) and doc[i + 1].text in _BLOCK_START:
+            if "\n" in whitespace and after in _BLOCK_START:
                 close()
         close()
         return ProcessedText(spans=tuple(spans), lemmas=tuple(lemmas))
-
-    def _glued_full_stop(self, doc, i: int) -> bool:
-        """spaCy keeps the full stop on mixed-case words (``DigiD.``); before a capital that is
-        the end of a sentence, unless the token is a known abbreviation (``mevr.``, ``enz.``)."""
-        text = doc[i].text
-        if len(text) < 3 or not text.endswith(".") or text in self._abbreviations:
-            return False
-        following = doc[i + 1].text if i + 1 < len(doc) else ""
-        return not following or following[:1].isupper() or following[:1] in "\"'“‘"
 
     def lemma(self, word: str) -> str:
         """The lemma of one lower-case word without context (compound parts): the lookup
@@ -260,7 +261,7 @@ class TermExtractor:
 
         self.split_compounds = split_compounds
         self._lemma = processor.lemma
-        self._part_memo: dict[str, tuple[str, ...]] = {}
+        self._part_memo: dict[str, tuple[str, ...] | None] = {}
 
         lemma_of = processor.lemmatize_phrase
         protected: set[str] = set()
@@ -280,32 +281,58 @@ class TermExtractor:
         self._phrase_lengths = sorted({len(p) for p in self.phrases}, reverse=True)
 
     def sentence_terms(self, lemmas: Sequence[str]) -> list[str]:
-        """Terms of one sentence: content lemmas in order, then the phrases found."""
-        stop = self.stopwords
-        terms = [w for w in lemmas if len(w) > 1 and w not in stop]
-        if self.split_compounds:
-            terms += [part for w in terms for part in self._parts(w)]
-        if self._phrase_starts:
-            starts = self._phrase_starts
-            for i, word in enumerate(lemmas):
-                if word in starts:
-                    for n in self._phrase_lengths:
-                        term = self.phrases.get(tuple(lemmas[i : i + n]))
-                        if term:
-                            terms.append(term)
+        """Terms of one sentence: content lemmas in order, then their compound parts, then
+        the phrases found."""
+        memo = self._part_memo
+        terms: list[str] = []
+        parts: list[str] = []
+        for word in lemmas:
+            found = memo.get(word, _UNSEEN)
+            if found is _UNSEEN:
+                found = memo[word] = self._parts(word)
+            if found is not None:
+                terms.append(word)
+                parts.extend(found)
+        terms += parts
+        terms += self.sentence_phrases(lemmas)
         return terms
 
-    def _parts(self, word: str) -> tuple[str, ...]:
-        """The content parts of a compound, lemmatised (``huurachterstanden`` is already the
-        lemma ``huurachterstand`` → ``huur``, ``achterstand``); memoised per word."""
-        found = self._part_memo.get(word)
-        if found is None:
-            lemma = self._lemma
-            found = tuple(dict.fromkeys(
-                p for p in (lemma(part) for part in split_compound(word))
-                if p not in self.stopwords and p != word))
-            self._part_memo[word] = found
+    def word_terms(self, word: str) -> tuple[str, ...]:
+        """The terms one lemma brings wherever it stands: itself and its compound parts, or
+        nothing for a stop word (memoised; :meth:`sentence_terms` is this per word, in order,
+        plus the phrases)."""
+        found = self._part_memo.get(word, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._part_memo[word] = self._parts(word)
+        return () if found is None else (word, *found)
+
+    def sentence_phrases(self, lemmas: Sequence[str]) -> list[str]:
+        """The taxonomy phrases in one sentence, in order (every length that matches)."""
+        starts = self._phrase_starts
+        if not starts or starts.isdisjoint(lemmas):
+            return []
+        found = []
+        for i, word in enumerate(lemmas):
+            if word in starts:
+                for n in self._phrase_lengths:
+                    term = self.phrases.get(tuple(lemmas[i : i + n]))
+                    if term:
+                        found.append(term)
         return found
+
+    def _parts(self, word: str) -> tuple[str, ...] | None:
+        """None for a word that is no term (a stop word or one letter); else the content parts
+        of a compound, lemmatised (``huurachterstanden`` is already the lemma
+        ``huurachterstand`` → ``huur``, ``achterstand``), or () for a word that is no
+        compound or when splitting is off. Memoised per word by :meth:`sentence_terms`."""
+        if len(word) <= 1 or word in self.stopwords:
+            return None
+        if not self.split_compounds:
+            return ()
+        lemma = self._lemma
+        return tuple(dict.fromkeys(
+            p for p in (lemma(part) for part in split_compound(word))
+            if p not in self.stopwords and p != word))
 
     def document_terms(self, processed: ProcessedText) -> list[list[str]]:
         return [self.sentence_terms(s) for s in processed.lemmas]
