@@ -20,7 +20,7 @@ import numpy as np
 
 from generator.nlp.clusters import ClusterModel, ClusterSettings, describe_clusters
 from generator.nlp.corpus import MIN_DF, WORD_WEIGHT, PreparedCorpus, prepare_corpus
-from generator.nlp.explain import SentenceScorer, top_terms
+from generator.nlp.explain import SentenceScorer, top_terms_of
 from generator.nlp.labels import (
     THEME_SETTINGS,
     VALUE_SETTINGS,
@@ -81,26 +81,27 @@ def story_labels(corpus: PreparedCorpus, models: dict[str, LabelModel]) -> dict[
     """Every label of every story, scored; terms for labels that are inferred or declared and
     the best sentence for inferred ones."""
     out: dict[str, StoryLabels] = {}
-    per_kind: dict[str, tuple[np.ndarray, np.ndarray, SentenceScorer, np.ndarray]] = {}
+    per_kind: dict[str, tuple[np.ndarray, np.ndarray, SentenceScorer,
+                              list[dict[int, list[str]]]]] = {}
     for kind, model in models.items():
         scores, inferred = model.predict(corpus.L, DECIMALS)
         words = model.explain_weights[:, : len(corpus.features.terms)]
-        per_kind[kind] = (scores, inferred,
-                          SentenceScorer(corpus.features, words), words)
+        chosen = declared_matrix(declared(corpus.documents, kind), model.keys).astype(bool)
+        # terms for the labels that are inferred or declared, one label at a time
+        terms = [top_terms_of(corpus.features, np.flatnonzero(inferred[:, j] | chosen[:, j]),
+                              words[j]) for j in range(len(model.keys))]
+        per_kind[kind] = (scores, inferred, SentenceScorer(corpus.features, words), terms)
     for i, doc in enumerate(corpus.documents):
         lists: dict[str, list[LabelScore]] = {}
         for kind, model in models.items():
-            scores, inferred, sentences, words = per_kind[kind]
-            chosen = set(declared([doc], kind)[0])
+            scores, inferred, sentences, terms = per_kind[kind]
+            chosen_keys = set(declared([doc], kind)[0])
             items = []
             for j, key in enumerate(model.keys):
                 is_inferred = bool(inferred[i, j])
-                is_declared = key in chosen
-                terms = top_terms(corpus.features, i, words[j]) if (
-                    is_inferred or is_declared) else []
                 items.append(LabelScore(
                     key=key, score=float(scores[i, j]), inferred=is_inferred,
-                    declared=is_declared, terms=terms,
+                    declared=key in chosen_keys, terms=terms[j].get(i, []),
                     certainty=model.certainty(float(scores[i, j])) if is_inferred else "",
                     sentence=sentences.best(i, j, doc.text) if is_inferred else None))
             items.sort(key=lambda s: (-s.score, s.key))

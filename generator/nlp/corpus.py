@@ -52,10 +52,13 @@ class PreparedCorpus:
     """Labelled text that only trains (:mod:`generator.nlp.training`): its rows of
     ``features.X`` follow the documents' rows."""
 
-    label_X: sp.csr_matrix | None = None
-    """What the label models read (all rows): the word TF-IDF weighted ``WORD_WEIGHT`` beside
-    the character n-grams (:mod:`generator.nlp.chargrams`), rows L2-normalised; word columns
-    first, so label weights over it start with the terms."""
+    L: sp.csr_matrix | None = None
+    """What the label models read, for the documents: the word TF-IDF weighted
+    ``WORD_WEIGHT`` beside the character n-grams (:mod:`generator.nlp.chargrams`), rows
+    L2-normalised; word columns first, so label weights over it start with the terms."""
+    L_training: sp.csr_matrix | None = None
+    """The same for the training rows. Kept apart from :attr:`L` (not sliced from one matrix
+    on every use: at 10,000 stories each slice copies 25 million entries)."""
     chars: CharNgrams | None = None
 
     @property
@@ -67,17 +70,6 @@ class PreparedCorpus:
     def X_training(self) -> sp.csr_matrix:
         return self.features.X[len(self.documents):]
 
-    @property
-    def L(self) -> sp.csr_matrix:
-        """The documents' rows of :attr:`label_X`."""
-        assert self.label_X is not None
-        return self.label_X[: len(self.documents)]
-
-    @property
-    def L_training(self) -> sp.csr_matrix:
-        assert self.label_X is not None
-        return self.label_X[len(self.documents):]
-
     def label_features(self, texts: Sequence[str], processed: Sequence[ProcessedText]
                        ) -> sp.csr_matrix:
         """New texts in the label models' space (a draft in the form, ``rijk check``)."""
@@ -86,8 +78,8 @@ class PreparedCorpus:
 
     def padded(self, weights: np.ndarray) -> np.ndarray:
         """Labels × terms weights (seeds) widened with zeros to the label space."""
-        assert self.label_X is not None
-        out = np.zeros((weights.shape[0], self.label_X.shape[1]), dtype=np.float32)
+        assert self.L is not None
+        out = np.zeros((weights.shape[0], self.L.shape[1]), dtype=np.float32)
         out[:, : weights.shape[1]] = weights
         return out
 
@@ -101,6 +93,17 @@ def combine(words: sp.csr_matrix, chars: sp.csr_matrix) -> sp.csr_matrix:
     stacked = sp.hstack([(words * WORD_WEIGHT).astype(np.float32), chars.astype(np.float32)],
                         format="csr")
     return normalize(stacked, copy=False)
+
+
+def split_rows(matrix: sp.csr_matrix, n: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """The first ``n`` rows and the rest, as views on the same arrays (a CSR row slice
+    copies; this matrix is hundreds of megabytes at 10,000 stories)."""
+    cut = int(matrix.indptr[n])
+    head = sp.csr_matrix((matrix.data[:cut], matrix.indices[:cut], matrix.indptr[: n + 1]),
+                         shape=(n, matrix.shape[1]), copy=False)
+    tail = sp.csr_matrix((matrix.data[cut:], matrix.indices[cut:], matrix.indptr[n:] - cut),
+                         shape=(matrix.shape[0] - n, matrix.shape[1]), copy=False)
+    return head, tail
 
 
 def prepare_corpus(documents: Sequence[Document], themes: Sequence[LabelTerm],
@@ -135,8 +138,10 @@ def prepare_corpus(documents: Sequence[Document], themes: Sequence[LabelTerm],
     seeds = {kind: seed_matrix(weights, features) for kind, weights in term_weights.items()}
     chars = CharNgrams()
     label_X = combine(features.X, chars.fit_transform([d.text for d in (*documents, *training)]))
+    L, L_training = split_rows(label_X, len(documents))
     timings["features_seconds"] = time.perf_counter() - start
     stats = {**timings, **counted, "training_texts": len(training)}
     return PreparedCorpus(documents=list(documents), processor=processor, processed=processed,
                           extractor=extractor, features=features, labels=labels, seeds=seeds,
-                          stats=stats, training=training, label_X=label_X, chars=chars)
+                          stats=stats, training=training, L=L, L_training=L_training,
+                          chars=chars)

@@ -18,7 +18,7 @@ theme of every story is always inferred (every story is about something).
 
 from __future__ import annotations
 
-import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -77,10 +77,8 @@ relative threshold for values."""
 
 CERTAINTY_WORDS = ("waarschijnlijk", "mogelijk")
 
-
-def fit_workers() -> int:
-    """Threads for fitting: the cores this process may use, at most four."""
-    return max(1, min(4, len(os.sched_getaffinity(0))))
+LIBLINEAR_LOCK = threading.Lock()
+"""Held while liblinear fits (see :meth:`LabelModel.fit`), in every thread of the process."""
 EXPLAIN_PRIOR = 8.0
 """The explanations lean on the taxonomy words longer than the scores do (a learned weight on
 "dag" or "vrouw" may score well but explains nothing to a reader)."""
@@ -159,11 +157,10 @@ class LabelModel:
         fit_main = self.settings.main_weight > 0 and len(set(main_l[has_main].tolist())) > 1
 
         def fit_label(j: int) -> LogisticRegression:
-            # the primal solver: liblinear's dual one draws from C's global rand(), which
-            # threads fitting side by side would share (results would depend on timing)
+            # dual: the same optimum, found faster when there are more columns than rows
             return LogisticRegression(
                 C=self.settings.C, class_weight=self.settings.class_weight, solver="liblinear",
-                random_state=self.random_state,
+                dual=True, max_iter=1000, random_state=self.random_state,
             ).fit(Xl, Yl[:, j], sample_weight=weights)
 
         def fit_main_model() -> LogisticRegression:
@@ -173,15 +170,18 @@ class LabelModel:
                                       random_state=self.random_state
                                       ).fit(Xl[has_main], main_l[has_main])
 
-        # liblinear releases the GIL: threads fit the labels side by side (results do not
-        # depend on the order, each fit is independent)
-        with ThreadPoolExecutor(max_workers=fit_workers()) as pool:
+        # The multinomial main model in a second thread while this one fits the labels one by
+        # one: liblinear's dual solver draws from C's process-wide rand(), so its fits must
+        # never overlap (LIBLINEAR_LOCK), or the result would depend on timing.
+        with ThreadPoolExecutor(max_workers=1) as pool:
             main_future = pool.submit(fit_main_model) if fit_main else None
-            for j, model in zip(learnable, pool.map(fit_label, learnable), strict=True):
-                self.coef[j] = model.coef_[0]
-                self.intercept[j] = model.intercept_[0]
-                n_pos = int(self.support[j])
-                self.weight[j] = n_pos / (n_pos + self.settings.prior_strength)
+            with LIBLINEAR_LOCK:
+                for j in learnable:
+                    model = fit_label(j)
+                    self.coef[j] = model.coef_[0]
+                    self.intercept[j] = model.intercept_[0]
+                    n_pos = int(self.support[j])
+                    self.weight[j] = n_pos / (n_pos + self.settings.prior_strength)
             self.main_model = main_future.result() if main_future is not None else None
         self.explain_weights = self._explain_weights()
         self.evidence_weights = self._explain_weights(prior=None)  # mixed as the scores are
