@@ -8,6 +8,7 @@ templates stay simple.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,12 +118,16 @@ class SiteStructure:
     data: SiteData
     stories: list[StoryView]
     has_analysis: bool
+    _selected: dict[tuple[Any, ...], list[StoryView]] = field(default_factory=dict, repr=False,
+                                                            compare=False)
+    _counted: dict[tuple[str, int | None], Counter[str]] = field(default_factory=dict,
+                                                                 repr=False, compare=False)
 
     @property
     def taxonomy(self):
         return self.data.taxonomy
 
-    @property
+    @functools.cached_property
     def years(self) -> list[int]:
         return sorted({s.year for s in self.stories})
 
@@ -130,11 +135,43 @@ class SiteStructure:
     def latest_year(self) -> int | None:
         return self.years[-1] if self.years else None
 
+    @functools.cached_property
+    def _by_year(self) -> dict[int, list[StoryView]]:
+        index: dict[int, list[StoryView]] = {}
+        for story in self.stories:
+            index.setdefault(story.year, []).append(story)
+        return index
+
+    @functools.cached_property
+    def _by_neighbourhood(self) -> dict[str, list[StoryView]]:
+        index: dict[str, list[StoryView]] = {}
+        for story in self.stories:
+            index.setdefault(story.neighbourhood.key, []).append(story)
+        return index
+
     def select(self, *, year: int | None = None, neighbourhood: str | None = None,
                theme: str | None = None, value: str | None = None) -> list[StoryView]:
-        """Stories matching every given criterion, newest first (by score for theme/value)."""
+        """Stories matching every given criterion, newest first (by score for theme/value).
+
+        Memoised per criteria (templates ask the same question for every wijk and year: at
+        10,000 stories a scan per question made the report pages quadratic); callers must not
+        change the list they get."""
+        key = (year, neighbourhood, theme, value)
+        found = self._selected.get(key)
+        if found is None:
+            found = self._selected[key] = self._select(year, neighbourhood, theme, value)
+        return found
+
+    def _select(self, year: int | None, neighbourhood: str | None, theme: str | None,
+                value: str | None) -> list[StoryView]:
+        pool = self.stories
+        if neighbourhood is not None:
+            pool = self._by_neighbourhood.get(neighbourhood, [])
+        if year is not None:
+            by_year = self._by_year.get(year, [])
+            pool = by_year if len(by_year) < len(pool) else pool
         found = [
-            s for s in self.stories
+            s for s in pool
             if (year is None or s.year == year)
             and (neighbourhood is None or s.neighbourhood.key == neighbourhood)
             and (theme is None or theme in s.theme_keys())
@@ -153,12 +190,16 @@ class SiteStructure:
 
     def counts(self, kind: str, year: int | None = None) -> Counter[str]:
         """How many stories carry each theme or value: declared by the author, or inferred
-        with confidence ("waarschijnlijk"); a "mogelijk" label is shown but never counted."""
+        with confidence ("waarschijnlijk"); a "mogelijk" label is shown but never counted.
+        Memoised like :meth:`select`."""
+        found = self._counted.get((kind, year))
+        if found is not None:
+            return found
         counter: Counter[str] = Counter()
-        for story in self.stories:
-            if year is None or story.year == year:
-                keys = story.theme_keys() if kind == "themes" else story.value_keys()
-                counter.update(keys)
+        for story in self.stories if year is None else self._by_year.get(year, []):
+            keys = story.theme_keys() if kind == "themes" else story.value_keys()
+            counter.update(keys)
+        self._counted[(kind, year)] = counter
         return counter
 
     def figures_for(self, hood: Neighbourhood, year: int,

@@ -21,6 +21,7 @@ from generator.privacy.words import (
     NOT_NAMES,
     PARTICLES,
     TITLES,
+    known_names,
     ordinary_words,
     plain_words,
     word_frequency,
@@ -37,6 +38,11 @@ NEEDLE_KINDS = {"naam", "adres", "postcode", "telefoonnummer", "e-mailadres", "b
 TEXT_SUFFIXES = {".html", ".htm", ".js", ".mjs", ".json", ".xml", ".csv", ".tsv", ".txt",
                  ".svg", ".css", ".md", ".webmanifest", ".map", ".yml", ".yaml", ".ics"}
 MIN_LENGTH = 4
+EVERYDAY_ZIPF = 5.0
+"""A single word at or above this Zipf frequency (wordfreq, Dutch: about the 1,000 most
+frequent words, e.g. "kinderen" 5.8, "kamer" 5.3, "groot" 5.6) is no needle on its own, even
+if it is also a surname; real surnames that are also words stay below it ("Bakker" 4.3,
+"Visser" 4.1, "Smit" 4.0)."""
 JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
 
@@ -51,6 +57,7 @@ def collect_needles(deidentifier: Deidentifier,
     inside_keep = _word_runs(keep)
     common = plain_words() | NOT_NAMES | PARTICLES | TITLES | keep_words
     ordinary = ordinary_words()
+    names = known_names()
     needles: set[str] = set()
     seen: set[str] = set()
 
@@ -68,6 +75,13 @@ def collect_needles(deidentifier: Deidentifier,
         if needle.islower() and " " not in needle and (
                 lower in ordinary or word_frequency(lower) >= 3.0):
             return  # a lower-case word that is also a Dutch word ("koos"): never a needle
+        if " " not in needle and (word_frequency(lower) >= EVERYDAY_ZIPF or (
+                lower not in names and word_frequency(lower) >= 3.0)):
+            # One of the most frequent Dutch words ("Kinderen", "Ouders", "Kamer" after an
+            # initial: "Meneer K. Kinderen hebben ze niet gekregen") or a frequent word that is
+            # no known name: it starts sentences on every page, so as a needle it only fails
+            # builds. The full span and the titled form stay needles.
+            return
         if lower in inside_keep:
             return  # "de Graaf" of the author "Marieke de Graaf" is on every story page
         needles.add(needle)
@@ -199,8 +213,10 @@ def scan_site(site_dir: Path, needles: Iterable[str],
         text = readable_text(path)
         if not text:
             continue
+        line, counted = 1, 0  # lines counted up to `counted`: linear in the file's size
         for match in pattern.finditer(text):
-            line = text.count("\n", 0, match.start()) + 1
+            line += text.count("\n", counted, match.start())
+            counted = match.start()
             hits.append(SiteHit(relative, line,
                                 " ".join(match.group(0).split())))
     return hits
