@@ -117,8 +117,12 @@ def label_suggestions(project: Project, result: CheckResult) -> list[Problem]:
     suggester = LabelSuggester(themes, values,
                                stopwords=load_domain_stopwords(project.taxonomy_dir),
                                random_state=project.config.random_state).fit(corpus, training)
+    from generator.scaffold import BODY_TEMPLATE
+
     out: list[Problem] = []
     for story in result.stories:
+        if story.body.strip() == BODY_TEMPLATE.strip():
+            continue  # still the text of `rijk new`: nothing of the author's to read yet
         found = suggester.suggest(story.text_for_analysis())
         fresh = found.new(story.themes, story.values)
         if fresh.empty:

@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import frontmatter
-
 from generator.checks import ids_in_files, ids_in_git_history, next_id
 from generator.project import Project
+from generator.storyfile import compose
 
 STADSDEEL_PREFIX = {
     "Centrum": "ce",
@@ -57,22 +56,10 @@ def scaffold_story(project: Project, *, title: str, neighbourhood: str, author: 
     used = ids_in_files([project.stories_dir]) | ids_in_git_history(project.stories_dir)
     story_id = next_id(used, prefix, day.year)
     path = story_path(project, story_id, day.year)
-    post = frontmatter.Post(
-        BODY_TEMPLATE,
-        id=story_id,
-        title=title,
-        date=day,
-        author=author,
-        team=team,
-        neighbourhood=key,
-        themes=[],
-        values=[],
-        domains=[],
-        consent=False,
-        status=status,
-        summary="",
-    )
+    fields = {"id": story_id, "title": title, "date": day, "author": author, "team": team,
+              "neighbourhood": key, "themes": [], "values": [], "domains": [],
+              "consent": False, "status": status, "summary": ""}
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite a story
-        handle.write(frontmatter.dumps(post, sort_keys=False) + "\n")
+        handle.write(compose(fields, BODY_TEMPLATE, empty=("summary",)))
     return path

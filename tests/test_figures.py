@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.cli.figures import figures as figures_cli
 from generator.figures import (
     CbsError,
     Figure,
@@ -25,7 +26,6 @@ from generator.figures import (
     read_cbs,
     write_figures,
 )
-from generator.figures.commands import figures as figures_cli
 from generator.taxonomy import Taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 
 from generator.form.sessions import SESSION_COOKIE
-from generator.form.storyfile import content_hash
+from generator.storyfile import content_hash
 from tests import formkit as fk
 
 
@@ -882,7 +882,7 @@ def test_schemathesis_finds_no_server_errors(tmp_path: Path) -> None:
 def test_rijk_users_add_makes_an_account_that_can_log_in(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from generator.form.commands import users
+    from generator.cli.form import users
 
     root = fk.git_project(tmp_path / "project")
     runner = CliRunner()

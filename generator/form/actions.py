@@ -22,11 +22,11 @@ from generator.form.gitstore import (
     StoryConflict,
 )
 from generator.form.index import StoryEntry
-from generator.form.storyfile import content_hash, set_fields
 from generator.form.storyform import StoryInput, check_text
 from generator.form.users import User
 from generator.scaffold import prefix_for_stadsdeel
 from generator.story import STORY_ID
+from generator.storyfile import content_hash, set_fields
 
 EDITABLE = ("draft", "review")
 

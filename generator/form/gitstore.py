@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.checks import deleted_story_ids
-from generator.form.storyfile import content_hash
 from generator.locks import exclusive_lock
+from generator.storyfile import content_hash
 
 log = logging.getLogger("rijk.form.git")
 

@@ -28,11 +28,11 @@ from generator.form.gitstore import StoreError
 from generator.form.privacy import PrivacyUnavailable
 from generator.form.routes_stories import CSRF_AGAIN, STATUS_LABELS, find_entry, store_status
 from generator.form.sessions import Session
-from generator.form.storyfile import content_hash
 from generator.form.storyform import FEEDBACK_MAX, multi_line
 from generator.form.users import User
 from generator.loader import read_source
 from generator.pipeline import render_body
+from generator.storyfile import content_hash
 
 router = APIRouter()
 

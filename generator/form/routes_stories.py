@@ -31,13 +31,13 @@ from generator.form.context import (
 from generator.form.gitstore import RepositoryBusy, StoreError, StoryConflict
 from generator.form.index import StoryEntry
 from generator.form.sessions import Session
-from generator.form.storyfile import content_hash
 from generator.form.storyform import BODY_MAX, StoryInput, check_input
 from generator.form.users import User
 from generator.loader import read_source
 from generator.pipeline import render_body
 from generator.story import STATUS_LABELS as STORY_STATUS_LABELS
 from generator.story import STORY_ID
+from generator.storyfile import content_hash
 
 router = APIRouter()
 ACTIONS = {"insturen": "review", "concept": "draft"}

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.checks import validate
-from generator.form.storyfile import compose
 from generator.loader import parse_source
 from generator.story import Story
+from generator.storyfile import compose
 from generator.taxonomy import Taxonomy
 
 TITLE_MAX = 160
@@ -78,7 +78,7 @@ class StoryInput:
         })
 
     def fields(self, *, story_id: str, author: str, status: str) -> dict[str, Any]:
-        """Front-matter for :func:`generator.form.storyfile.compose`."""
+        """Front-matter for :func:`generator.storyfile.compose`."""
         return {
             "id": story_id, "title": self.title, "date": date.fromisoformat(self.date),
             "author": author, "team": self.team, "neighbourhood": self.neighbourhood,

@@ -2,12 +2,11 @@
 
 Public API (used by :mod:`generator.pipeline`, ``rijk evaluate`` and ``rijk bench``):
 :func:`analyse`, :func:`evaluate`, :func:`label_terms` / :func:`load_label_terms`,
-:func:`bench_nlp` and the data classes in :mod:`generator.nlp.schema`. Heavy imports (spaCy,
+and the data classes in :mod:`generator.nlp.schema`. Heavy imports (spaCy,
 scikit-learn) happen here, so the pipeline imports this package only when NLP is switched on.
 """
 
 from generator.nlp.analysis import analyse
-from generator.nlp.benchmark import bench_nlp
 from generator.nlp.evaluation import Evaluation, evaluate
 from generator.nlp.labelterms import label_terms, load_label_terms
 from generator.nlp.schema import Analysis, Cluster, Document, LabelScore, LabelTerm, StoryLabels
@@ -22,7 +21,6 @@ __all__ = [
     "LabelTerm",
     "StoryLabels",
     "analyse",
-    "bench_nlp",
     "evaluate",
     "label_terms",
     "load_domain_stopwords",

@@ -56,12 +56,16 @@ def dump_field(key: str, value: Any) -> str:
     return line
 
 
-def compose(fields: dict[str, Any], body: str) -> str:
-    """A complete story file: front-matter in :data:`FIELD_ORDER`, then the body."""
+def compose(fields: dict[str, Any], body: str, *, empty: tuple[str, ...] = ()) -> str:
+    """A complete story file: front-matter in :data:`FIELD_ORDER`, then the body. The one
+    writer of new story files (the form, ``rijk new``, the benchmarks). An empty summary or
+    feedback is left out, unless named in ``empty`` (``rijk new`` shows the author the field
+    to fill in)."""
     lines = ["---\n"]
     for key in FIELD_ORDER:
         value = fields.get(key)
-        if value is None or (key in ("summary", "feedback") and value == ""):
+        if value is None or (key in ("summary", "feedback") and value == ""
+                             and key not in empty):
             continue
         lines.append(dump_field(key, value))
     lines.append("---\n")

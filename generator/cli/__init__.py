@@ -1,4 +1,6 @@
-"""The ``rijk`` command: thin wrappers over the library.
+"""The ``rijk`` command: thin wrappers over the library. Click lives in this package only;
+one module per command group (``figures``, ``privacy``, ``evaluate``, ``form``, ``bench``), the
+core commands (``build``, ``serve``, ``check``, ``new``) here.
 
 Sub-commands that pull in heavy parts (spaCy, deduce, FastAPI) are imported only when used,
 so ``rijk check`` stays quick and a broken optional part never breaks the others.
@@ -17,13 +19,13 @@ from generator.build.config import ENGINES, ConfigError
 from generator.project import Project
 
 LAZY_COMMANDS = {
-    "figures": "generator.figures.commands:figures",
-    "deidentify": "generator.privacy.commands:deidentify",
-    "privacy": "generator.privacy.commands:privacy",
-    "evaluate": "generator.nlp.commands:evaluate",
-    "form": "generator.form.commands:form",
-    "users": "generator.form.commands:users",
-    "bench": "generator.bench:bench",
+    "figures": "generator.cli.figures:figures",
+    "deidentify": "generator.cli.privacy:deidentify",
+    "privacy": "generator.cli.privacy:privacy",
+    "evaluate": "generator.cli.evaluate:evaluate",
+    "form": "generator.cli.form:form",
+    "users": "generator.cli.form:users",
+    "bench": "generator.cli.bench:bench",
 }
 
 
@@ -189,7 +191,3 @@ def _build_logging(quiet: bool) -> None:
         logger.addHandler(handler)
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
     logger.propagate = False
-
-
-if __name__ == "__main__":  # `python -m generator.cli` (rijk bench runs sections this way)
-    main()

@@ -25,9 +25,10 @@ TARGET_PEAK_MB = 1536.0
 
 
 def synthetic_documents(n: int, project_root: Path | None = None) -> tuple[list[Document], Path]:
-    """``n`` documents made from the demo corpus by :func:`generator.bench.synthetic_stories`,
-    each with the declared labels of the story it was based on."""
-    from generator.bench import synthetic_stories
+    """``n`` documents made from the demo corpus by
+    :func:`~generator.benchmarks.synthetic.synthetic_stories`, each with the declared labels
+    of the story it was based on."""
+    from generator.benchmarks.synthetic import synthetic_stories
     from generator.checks import check_corpus
     from generator.project import Project
 
