@@ -42,6 +42,18 @@ def test_search_a_dutch_word_and_land_on_a_story(browser, served_demo: str) -> N
     page.close()
 
 
+def test_search_without_accents_finds_the_word_with_them(browser, served_demo: str) -> None:
+    """A resident on a phone types "client"; the story says "oud-cliënt"."""
+    page = browser.new_page()
+    page.goto(served_demo + "/")
+    page.get_by_role("textbox", name="Zoeken").first.click()
+    page.keyboard.type("client")
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for(timeout=15000)
+    assert "/verhalen/no-2018-001/" in (first.get_attribute("href") or "")
+    page.close()
+
+
 def test_phone_layout_has_no_horizontal_scroll(browser, served_demo: str) -> None:
     page = browser.new_page(viewport={"width": 375, "height": 800}, device_scale_factor=2,
                             is_mobile=True, has_touch=True)

@@ -251,6 +251,13 @@ def test_both_engines_build_the_demo_with_the_same_pages(tmp_path: Path) -> None
     assert len(pages["mkdocs"]) > 150
     assert (sites["mkdocs"] / "search" / "search_index.json").exists()
     assert (sites["zensical"] / "search.json").exists()
+    # both indexes let "client" find the story that says "oud-cliënt" (accents folded)
+    for index, key in ((sites["mkdocs"] / "search" / "search_index.json", "docs"),
+                       (sites["zensical"] / "search.json", "items")):
+        entries = json.loads(index.read_text(encoding="utf-8"))[key]
+        story = [e for e in entries if e["location"].startswith("verhalen/no-2018-001/")]
+        assert story and any(re.search(r"\bclient\b", e["text"]) for e in story), index
+        assert any("cliënt" in e["text"] for e in story), index
 
     for name in ("data/verhalen.json", "data/verhalen.csv", "data/clusters.json"):
         assert (sites["mkdocs"] / name).read_bytes() == (sites["zensical"] / name).read_bytes()

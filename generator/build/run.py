@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.build import hooks, output
+from generator.build import hooks, output, search  # noqa: F401  (search: registers its hook)
 from generator.build.config import ConfigError
 from generator.build.engines import Engine, engine_config, get_engine, write_engine_config
 from generator.build.generate import Generated, WriteStats, generate, write_tree
