@@ -27,8 +27,8 @@ def check_with_privacy(project: Project, paths: list[Path], privacy: bool = True
     if not privacy or not paths:
         return result
     try:
-        from generator.pipeline import keep_phrases
         from generator.privacy import DeidentificationUnavailable, Deidentifier
+        from generator.privacy.keep import keep_phrases
         from generator.privacy.residual import ConfirmationError, load_confirmations
     except ImportError as exc:  # pragma: no cover - only when the package is broken
         result.problems.append(Problem("rijk", 1, f"privacycontrole niet uitgevoerd: {exc}",

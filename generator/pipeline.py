@@ -10,28 +10,19 @@ exports.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import markdown
-import nh3
-
 from generator.checks import CheckResult, check_corpus
+from generator.privacy.keep import keep_phrases
 from generator.problems import Problem
 from generator.story import Story
+from generator.storybody import render_body
 from generator.taxonomy import Taxonomy
 
 log = logging.getLogger("mkdocs.plugins.rijke-verantwoording")
-
-ALLOWED_TAGS = {
-    "p", "br", "em", "strong", "b", "i", "u", "s", "blockquote", "ul", "ol", "li", "h2", "h3",
-    "h4", "h5", "h6", "a", "code", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td",
-    "abbr", "sup", "sub", "dl", "dt", "dd", "figure", "figcaption", "mark", "small",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set()}
-
 
 class PublicationError(RuntimeError):
     """The site cannot be published safely (fail closed); the message says why in Dutch."""
@@ -94,27 +85,6 @@ def gate(stories: list[Story]) -> tuple[list[Story], int]:
     """Keep only ``status: published`` with ``consent: true``; count what was withheld."""
     public = [s for s in stories if s.is_public]
     return sorted(public, key=lambda s: (s.date, s.id)), len(stories) - len(public)
-
-
-def render_body(text: str) -> str:
-    """Markdown → HTML → nh3: no script, no event handlers, no ``javascript:`` links."""
-    html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-
-
-def keep_phrases(taxonomy: Taxonomy, stories: Iterable[Any]) -> list[str]:
-    """What de-identification must leave readable: places, teams and organisations of the
-    taxonomy, and the author and team of every story (anything with ``.author`` and ``.team``:
-    a :class:`Story`, or the web form's index entry). One list for build, check and form."""
-    stories = list(stories)
-    return sorted({*taxonomy.readable_names(), *(s.author for s in stories),
-                   *(s.team for s in stories)} - {""})
 
 
 def story_fields(story: Story) -> dict[str, str]:

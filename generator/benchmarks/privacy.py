@@ -17,8 +17,8 @@ def bench_privacy(project: Project, n: int) -> dict[str, Any]:
     """De-identification of ``n`` ~300-word stories, as the build runs it: deduce's load, one
     story at a time (the added cost per story), the whole corpus cold in one ``analyse_many``
     (forked over the cores) and again warm from the per-story cache."""
-    from generator.pipeline import keep_phrases
     from generator.privacy import Deidentifier
+    from generator.privacy.keep import keep_phrases
 
     taxonomy = project.taxonomy()
     corpus = [s for s in check_corpus([project.stories_dir], taxonomy).stories if s.is_public]

@@ -52,8 +52,8 @@ def report(year: int | None, output: Path | None, root: Path | None) -> None:
     """Schrijf het privacyrapport (niet gepubliceerd): per verhaal wat vervangen is."""
     import markdown as md
 
-    from generator.pipeline import keep_phrases
     from generator.privacy import DeidentificationUnavailable
+    from generator.privacy.keep import keep_phrases
     from generator.privacy.report import privacy_report
     from generator.privacy.residual import ConfirmationError
     from generator.project import Project

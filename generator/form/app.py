@@ -32,7 +32,7 @@ from generator.form.settings import FormSettings
 from generator.form.suggestions import SuggestionService
 from generator.form.throttle import LoginThrottle
 from generator.form.users import UserError, UserStore
-from generator.pipeline import keep_phrases
+from generator.privacy.keep import keep_phrases
 from generator.project import Project
 
 log = logging.getLogger("rijk.form")

@@ -31,7 +31,7 @@ from generator.form.sessions import Session
 from generator.form.storyform import FEEDBACK_MAX, multi_line
 from generator.form.users import User
 from generator.loader import read_source
-from generator.pipeline import render_body
+from generator.storybody import render_body
 from generator.storyfile import content_hash
 
 router = APIRouter()

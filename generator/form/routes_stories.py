@@ -34,9 +34,9 @@ from generator.form.sessions import Session
 from generator.form.storyform import BODY_MAX, StoryInput, check_input
 from generator.form.users import User
 from generator.loader import read_source
-from generator.pipeline import render_body
 from generator.story import STATUS_LABELS as STORY_STATUS_LABELS
 from generator.story import STORY_ID
+from generator.storybody import render_body
 from generator.storyfile import content_hash
 
 router = APIRouter()

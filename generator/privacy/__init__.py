@@ -7,7 +7,8 @@ Dutch placeholders ("[naam]", "[adres]"), and verifies the built site afterwards
 
 Modules: :mod:`.engine` (loading deduce once per process), :mod:`.rules` (extra rules),
 :mod:`.resolve` (keep phrases, overlaps), :mod:`.replace`, :mod:`.cache`, :mod:`.deidentifier`,
-:mod:`.scan` (post-build check) and :mod:`.commands` (``rijk deidentify``).
+:mod:`.scan` (post-build check) and :mod:`.keep` (what stays readable); the commands are in
+:mod:`generator.cli.privacy`.
 """
 
 from __future__ import annotations
