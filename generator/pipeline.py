@@ -40,7 +40,11 @@ class PipelinePaths:
 
 @dataclass
 class PublicStory:
-    """A story that passed the gate, with de-identified text and sanitised body HTML."""
+    """A story that passed the gate, with de-identified text and sanitised body HTML.
+
+    ``story`` is a copy of the source story whose title, summary and body are the
+    de-identified ones and whose feedback is gone: the source text is not reachable from
+    here (the line numbers still point into the source file, for the build log)."""
 
     story: Story
     title: str
@@ -118,7 +122,12 @@ def deidentify(stories: list[Story], taxonomy: Taxonomy, cache: Path | None,
         for story in stories:
             original = story_fields(story)
             fields = deidentifier.deidentify_fields(original)
-            public.append(PublicStory(story=story, title=fields["title"],
+            # the story object the pages see holds the de-identified text only (and no
+            # reviewer feedback): nothing in a template can reach the source text
+            published = story.model_copy(update={
+                "title": fields["title"], "summary": fields["summary"] or None,
+                "body": fields["body"], "feedback": None})
+            public.append(PublicStory(story=published, title=fields["title"],
                                       summary=fields["summary"], body=fields["body"],
                                       body_html=render_body(fields["body"]),
                                       residual=deidentifier.residual(original,

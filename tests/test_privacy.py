@@ -389,3 +389,26 @@ def test_rijk_deidentify_fails_closed() -> None:
     assert result.exit_code != 0
     assert "Mensah" not in result.output
     assert os.environ.get(engine.FAIL_ENV) is None
+
+
+def test_the_published_story_object_holds_only_the_deidentified_text() -> None:
+    """Templates get ``PublicStory.story``; the source name must not be reachable there."""
+    from datetime import date
+
+    from generator.pipeline import deidentify
+    from generator.project import Project
+    from generator.story import Story
+
+    taxonomy = Project.find(Path(__file__).resolve().parent.parent).taxonomy()
+    story = Story(id="zo-2019-901", title="Bij Kwabena Owusu thuis", date=date(2019, 5, 1),
+                  author="Test Auteur", team="Buurtteam Zuidoost",
+                  neighbourhood=next(iter(taxonomy.neighbourhoods)), consent=True,
+                  status="published", summary="Kwabena Owusu vroeg om hulp.",
+                  feedback="Intern: bel Kwabena Owusu terug.",
+                  body="Meneer Kwabena Owusu belde ons in maart.")
+    public, _ = deidentify([story], taxonomy, None, [story])
+    dumped = public[0].story.model_dump_json()
+    assert "Kwabena" not in dumped and "Owusu" not in dumped
+    assert public[0].story.body == public[0].body and "[naam]" in public[0].body
+    assert public[0].story.feedback is None
+    assert story.body.startswith("Meneer Kwabena")  # the source itself is untouched
