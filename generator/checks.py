@@ -240,6 +240,10 @@ class _StoryChecker:
         self.clean["status"] = text
 
     def check_withdrawn(self) -> None:
+        if self.clean.get("status") == "published" and self.clean.get("consent") is False:
+            self.error("consent", "status: published, maar consent: false — dit verhaal komt "
+                       "niet op de site. Hebben de bewoners toestemming gegeven? Zet dan "
+                       "consent: true; anders status: draft.", "warning")
         if self.clean.get("status") == "withdrawn":
             self.error("status", "status: withdrawn — dit verhaal is ingetrokken en verdwijnt "
                        "bij de volgende bouw uit de site, de zoekindex en de downloads.",

@@ -201,3 +201,21 @@ def test_rijk_new_never_reuses_the_id_of_a_deleted_story(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert (project / "stories" / "2019" / "zo-2019-003.md").exists(), result.output
     assert not (project / "stories" / "2019" / "zo-2019-002.md").exists()
+
+
+def test_published_without_consent_is_named_at_the_consent_line(tmp_path: Path) -> None:
+    """The author meant to publish; `rijk check` says why it will not appear."""
+    from generator.checks import check_corpus
+    from generator.project import Project
+
+    root = Path(__file__).resolve().parent.parent
+    source = sorted((root / "stories").rglob("*.md"))[0].read_text(encoding="utf-8")
+    assert "consent: true" in source and "status: published" in source
+    story = tmp_path / "2019" / "x.md"
+    story.parent.mkdir(parents=True)
+    story.write_text(source.replace("consent: true", "consent: false"), encoding="utf-8")
+    result = check_corpus([tmp_path], Project.find(root).taxonomy())
+    line = source.splitlines().index("consent: true") + 1
+    found = [p for p in result.problems if "consent: false" in p.message]
+    assert [(p.line, p.is_error) for p in found] == [(line, False)]
+    assert "consent: true" in found[0].message and not result.stories[0].is_public

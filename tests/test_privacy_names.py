@@ -234,3 +234,24 @@ def test_strict_build_fails_on_an_open_restrisico_and_leaves_no_site(tmp_path: P
     plain = mkdocs_build(project, site)
     assert plain.returncode == 0, plain.stderr[-2000:]
     assert "zo-2019-001.md:14: restrisico: 'Brood'" in plain.stdout + plain.stderr
+
+
+@pytest.mark.parametrize("author", ["Jan", "a", "A"])
+def test_a_one_word_author_keeps_no_resident_readable(author: str) -> None:
+    """An author field of one word ("Jan", a stray "a") must not become a keep phrase: it
+    would leave every resident called Jan, and the initial of "A. Bakker", in the site."""
+    from types import SimpleNamespace
+
+    from generator.privacy import Deidentifier
+    from generator.privacy.keep import keep_phrases
+    from generator.project import Project
+
+    taxonomy = Project.find(Path(__file__).resolve().parent.parent).taxonomy()
+    stories = [SimpleNamespace(author=author, team="Jan"),
+               SimpleNamespace(author="Marieke de Graaf", team="Buurtteam Zuidoost")]
+    keep = keep_phrases(taxonomy, stories)
+    assert author not in keep and "Jan" not in keep
+    assert "Marieke de Graaf" in keep and "Buurtteam Zuidoost" in keep
+    out = Deidentifier(keep=keep).deidentify(
+        "Jan kwam langs met zijn moeder. Het gesprek was met A. Bakker over zijn schulden.")
+    assert "Jan" not in out and "Bakker" not in out and "A[" not in out, out
