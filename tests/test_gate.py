@@ -137,7 +137,9 @@ def test_consent_must_be_plain_lowercase_true_or_false(project: Path, typed: str
 
 def test_consent_false_is_valid_but_never_public() -> None:
     story, problems = story_of(VALID.replace("consent: true", "consent: false"))
-    assert problems == []
+    # valid, with one warning that says why a "published" story will not appear
+    assert [(p.is_error, p.message.startswith("status: published, maar consent: false"))
+            for p in problems] == [(False, True)]
     assert story is not None and story.consent is False and not story.is_public
     story, _ = story_of(VALID)
     assert story is not None and story.consent is True and story.is_public
