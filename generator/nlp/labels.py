@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -170,19 +169,18 @@ class LabelModel:
                                       random_state=self.random_state
                                       ).fit(Xl[has_main], main_l[has_main])
 
-        # The multinomial main model in a second thread while this one fits the labels one by
-        # one: liblinear's dual solver draws from C's process-wide rand(), so its fits must
-        # never overlap (LIBLINEAR_LOCK), or the result would depend on timing.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            main_future = pool.submit(fit_main_model) if fit_main else None
-            with LIBLINEAR_LOCK:
-                for j in learnable:
-                    model = fit_label(j)
-                    self.coef[j] = model.coef_[0]
-                    self.intercept[j] = model.intercept_[0]
-                    n_pos = int(self.support[j])
-                    self.weight[j] = n_pos / (n_pos + self.settings.prior_strength)
-            self.main_model = main_future.result() if main_future is not None else None
+        # One fit after another: liblinear's dual solver draws from C's process-wide rand(),
+        # so its fits must never overlap (LIBLINEAR_LOCK, also against another thread such as
+        # the form's suggestions); fitting the main model beside it in a thread made one
+        # build in many differ in the last digit, so nothing runs beside it.
+        with LIBLINEAR_LOCK:
+            for j in learnable:
+                model = fit_label(j)
+                self.coef[j] = model.coef_[0]
+                self.intercept[j] = model.intercept_[0]
+                n_pos = int(self.support[j])
+                self.weight[j] = n_pos / (n_pos + self.settings.prior_strength)
+        self.main_model = fit_main_model() if fit_main else None
         self.explain_weights = self._explain_weights()
         self.evidence_weights = self._explain_weights(prior=None)  # mixed as the scores are
         self.evidence_reference = 1.0
