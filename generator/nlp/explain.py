@@ -18,21 +18,7 @@ TOP_TERMS = 5
 def top_terms(features: CorpusFeatures, doc: int, weights: np.ndarray,
               limit: int = TOP_TERMS) -> list[str]:
     """The terms of story ``doc`` with the largest positive contribution, largest first."""
-    X = features.X
-    start, stop = X.indptr[doc], X.indptr[doc + 1]
-    columns = X.indices[start:stop]
-    contribution = X.data[start:stop] * weights[columns]
-    candidates = np.flatnonzero(contribution > 0)
-    wanted = 2 * limit
-    if len(candidates) > wanted:
-        # only the best `wanted` and whatever ties with the last of them can be shown
-        floor = np.partition(contribution[candidates], -wanted)[-wanted]
-        candidates = candidates[contribution[candidates] >= floor * (1 - 1e-5)]
-    rounded = np.round(contribution[candidates], 6)
-    names = features.term_array[columns[candidates]]
-    order = np.lexsort((names, -rounded))
-    order = [i for i in order if rounded[i] > 0][:wanted]
-    return without_parts([str(names[i]) for i in order])[:limit]
+    return top_terms_of(features, np.array([doc]), weights, limit)[doc]
 
 
 def top_terms_of(features: CorpusFeatures, docs: np.ndarray, weights: np.ndarray,
