@@ -283,16 +283,13 @@ class TermExtractor:
     def sentence_terms(self, lemmas: Sequence[str]) -> list[str]:
         """Terms of one sentence: content lemmas in order, then their compound parts, then
         the phrases found."""
-        memo = self._part_memo
         terms: list[str] = []
         parts: list[str] = []
         for word in lemmas:
-            found = memo.get(word, _UNSEEN)
-            if found is _UNSEEN:
-                found = memo[word] = self._parts(word)
-            if found is not None:
-                terms.append(word)
-                parts.extend(found)
+            found = self.word_terms(word)
+            if found:
+                terms.append(found[0])
+                parts.extend(found[1:])
         terms += parts
         terms += self.sentence_phrases(lemmas)
         return terms
