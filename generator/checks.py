@@ -133,6 +133,7 @@ class _StoryChecker:
         self.check_consent()
         self.check_status()
         self.check_withdrawn()
+        self.check_example()
         for kind in ("themes", "values", "domains"):
             self.check_keys(kind)
         self.check_text_fields()
@@ -238,6 +239,21 @@ class _StoryChecker:
                        "letters).")
             return
         self.clean["status"] = text
+
+    def check_example(self) -> None:
+        """``example: true`` marks a made-up story of ``rijk init``: valid, with a warning."""
+        if "example" not in self.meta or self.meta["example"] is None:
+            return
+        value = self.meta["example"]
+        if not isinstance(value, bool):
+            typed = self.source.raw.get("example", str(value))
+            self.error("example", f"example moet true of false zijn, niet '{typed}'.")
+            return
+        self.clean["example"] = value
+        if value:
+            self.error("example", "voorbeeldverhaal (example: true): verzonnen om te laten zien "
+                       "hoe de site werkt. Vervang het door een echt verhaal of verwijder het "
+                       "bestand voordat de site live gaat.", "warning")
 
     def check_withdrawn(self) -> None:
         if self.clean.get("status") == "published" and self.clean.get("consent") is False:

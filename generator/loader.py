@@ -34,7 +34,7 @@ import yaml
 
 from generator.problems import Level, Problem
 
-BOOLEAN_FIELDS: tuple[str, ...] = ("consent",)
+BOOLEAN_FIELDS: tuple[str, ...] = ("consent", "example")
 """Fields that are true or false, written exactly as the plain YAML scalar ``true``/``false``."""
 TEXT_LABELS: dict[str, str] = {
     "title": "de titel", "summary": "de samenvatting", "author": "je naam",

@@ -12,6 +12,7 @@ from pathlib import Path
 from generator.checks import ids_in_files, ids_in_git_history, next_id
 from generator.project import Project
 from generator.storyfile import compose
+from generator.taxonomy import Neighbourhood
 
 STADSDEEL_PREFIX = {
     "Centrum": "ce",
@@ -35,8 +36,13 @@ def prefix_for_stadsdeel(stadsdeel: str) -> str:
     return STADSDEEL_PREFIX.get(stadsdeel, "vh")
 
 
+def prefix_for_neighbourhood(hood: Neighbourhood) -> str:
+    """The wijk's own ``prefix`` (written by ``rijk init``), else its stadsdeel's."""
+    return hood.prefix or prefix_for_stadsdeel(hood.stadsdeel)
+
+
 def prefix_for(project: Project, neighbourhood_key: str) -> str:
-    return prefix_for_stadsdeel(project.taxonomy().neighbourhoods[neighbourhood_key].stadsdeel)
+    return prefix_for_neighbourhood(project.taxonomy().neighbourhoods[neighbourhood_key])
 
 
 def story_path(project: Project, story_id: str, year: int) -> Path:

@@ -26,7 +26,8 @@ STATUS_LABELS: dict[str, str] = {
 REQUIRED_FIELDS: tuple[str, ...] = (
     "id", "title", "date", "author", "team", "neighbourhood", "consent", "status",
 )
-OPTIONAL_FIELDS: tuple[str, ...] = ("themes", "values", "domains", "summary", "feedback")
+OPTIONAL_FIELDS: tuple[str, ...] = ("themes", "values", "domains", "summary", "feedback",
+                                     "example")
 
 
 class Story(BaseModel):
@@ -45,6 +46,9 @@ class Story(BaseModel):
     status: Status
     summary: str | None = None
     feedback: str | None = None
+    example: StrictBool = False
+    """A made-up story written by ``rijk init`` to show how the site works; its page says so
+    and ``rijk check`` warns until it is replaced or removed."""
     body: str = ""
     path: str = ""
     lines: dict[str, int] = Field(default_factory=dict)

@@ -27,6 +27,27 @@ class TaxonomyError(ValueError):
     """A taxonomy file cannot be used; the message names the file and the line."""
 
 
+DEFAULTS_DIR = Path(__file__).parent / "defaults" / "taxonomy"
+"""The default taxonomy shipped with the package: the six values of the Gaasperdam/Driemond
+waardenkringen, the themes and domains of the social domain, the CBS indicators, the NLP
+training examples and stop words. ``rijk init`` copies them into a new project to edit."""
+
+DEFAULT_FILES = ("values.yml", "themes.yml", "domains.yml", "indicators.yml", "examples.yml",
+                 "stopwords.yml")
+
+
+def taxonomy_file(directory: Path | None, name: str) -> Path:
+    """``directory/name`` when the project has it, else the shipped default of that name.
+
+    A project's own file always wins (a municipality edits its copy); only the files in
+    :data:`DEFAULT_FILES` have a default. Raises ``ValueError`` for any other name.
+    """
+    if name not in DEFAULT_FILES:
+        raise ValueError(f"{name} has no default; expected one of {DEFAULT_FILES}")
+    own = Path(directory) / name if directory is not None else None
+    return own if own is not None and own.exists() else DEFAULTS_DIR / name
+
+
 class Term(BaseModel):
     """A value, theme or domain: what authors pick and what the NLP step learns from."""
 
@@ -46,7 +67,25 @@ class Neighbourhood(BaseModel):
     name: str
     code: str = Field(pattern=CBS_WIJK_CODE.pattern)
     stadsdeel: str
+    """The area the wijk belongs to: a stadsdeel where CBS's municipality has them, otherwise a
+    grouping the municipality chooses (``rijk init`` starts with one area per wijk)."""
     city: str = "Amsterdam"
+    """The gemeente's name, as CBS writes it."""
+    prefix: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9]{1,9}$")
+    """The id prefix of new stories here (``ut`` → ``ut-2024-001``); without it the stadsdeel's
+    Amsterdam prefix (see :mod:`generator.scaffold`)."""
+
+    @property
+    def own_area(self) -> bool:
+        """True when the wijk is its own area ("Wijk 01 West" in area "West"): pages then
+        do not name the area beside the wijk."""
+        bare = re.sub(r"^wijk\s+\d+\s+", "", self.short_name, flags=re.IGNORECASE)
+        return self.stadsdeel in (self.short_name, bare)
+
+    @property
+    def municipality_code(self) -> str:
+        """The gemeente's CBS code: digits 3–6 of the wijk code (``WK034401`` → ``GM0344``)."""
+        return f"GM{self.code[2:6]}"
 
     @property
     def short_name(self) -> str:
@@ -88,17 +127,18 @@ class Taxonomy:
 
     @classmethod
     def load(cls, directory: Path) -> Taxonomy:
-        """Read ``taxonomy/*.yml``; missing optional files give empty sections."""
+        """Read ``taxonomy/*.yml``; missing optional files give empty sections, and a missing
+        file of :data:`DEFAULT_FILES` is read from the shipped defaults."""
         directory = Path(directory)
         if not directory.is_dir():
             raise TaxonomyError(f"{directory}: taxonomiemap niet gevonden")
         orgs = _read_yaml(directory / "organisations.yml") or {}
         return cls(
-            values=load_entries(directory / "values.yml", Term),
-            themes=load_entries(directory / "themes.yml", Term),
-            domains=load_entries(directory / "domains.yml", Term),
+            values=load_entries(taxonomy_file(directory, "values.yml"), Term),
+            themes=load_entries(taxonomy_file(directory, "themes.yml"), Term),
+            domains=load_entries(taxonomy_file(directory, "domains.yml"), Term),
             neighbourhoods=load_entries(directory / "neighbourhoods.yml", Neighbourhood),
-            indicators=load_entries(directory / "indicators.yml", Indicator),
+            indicators=load_entries(taxonomy_file(directory, "indicators.yml"), Indicator),
             teams=[str(t) for t in orgs.get("teams", [])],
             organisations=[str(o) for o in orgs.get("organisations", [])],
             places=[str(p) for p in orgs.get("places", [])],
@@ -115,6 +155,23 @@ class Taxonomy:
             if hood.code == upper:
                 return key
         return None
+
+    def municipalities(self) -> dict[str, str]:
+        """GM code → gemeente name for every gemeente that has a wijk here, in code order."""
+        found = {hood.municipality_code: hood.city for hood in self.neighbourhoods.values()}
+        return dict(sorted(found.items()))
+
+    def municipality_names(self) -> str:
+        """The gemeenten in Dutch prose: "Utrecht", "Utrecht en Zeist", "A, B en C"."""
+        names = list(dict.fromkeys(self.municipalities().values()))
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
+
+    def by_municipality(self) -> dict[str, dict[str, list[Neighbourhood]]]:
+        """gemeente name → area (stadsdeel) → wijken, for pages that group by gemeente first."""
+        groups: dict[str, dict[str, list[Neighbourhood]]] = {}
+        for hood in self.neighbourhoods.values():
+            groups.setdefault(hood.city, {}).setdefault(hood.stadsdeel, []).append(hood)
+        return groups
 
     def by_stadsdeel(self) -> dict[str, list[Neighbourhood]]:
         groups: dict[str, list[Neighbourhood]] = {}

@@ -26,7 +26,7 @@ from generator.figures import (
     read_cbs,
     write_figures,
 )
-from generator.taxonomy import Taxonomy
+from generator.taxonomy import Taxonomy, taxonomy_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "cbs"
@@ -34,7 +34,7 @@ EXCERPT = {year: DATA / f"kerncijfers_wijken_buurten_amsterdam_{year}_excerpt.cs
            for year in (2017, 2019)}
 BRON = {year: ROOT / "figures" / "bron" / f"kerncijfers_wijken_buurten_amsterdam_{year}.csv"
         for year in (2017, 2019)}
-INDICATORS_YML = ROOT / "taxonomy" / "indicators.yml"
+INDICATORS_YML = taxonomy_file(ROOT / "taxonomy", "indicators.yml")
 HOLENDRECHT = "WK036396"
 
 
@@ -149,7 +149,7 @@ def test_not_a_cbs_file_gives_a_dutch_error_with_file_and_line(columns, tmp_path
     write_figures(not_cbs, [Figure(2019, HOLENDRECHT, "inwoners", 18260.0)])
     with pytest.raises(CbsError) as error:
         read_cbs(not_cbs, columns, 2019)
-    assert f"{not_cbs}:1: dit is geen CBS Kerncijfers wijken en buurten-CSV" in str(error.value)
+    assert f"{not_cbs}:1: dit is geen CBS Kerncijfers wijken en buurten-bestand" in str(error.value)
 
 
 def test_bad_cell_and_cut_row_are_reported_with_their_lines(columns, tmp_path: Path) -> None:

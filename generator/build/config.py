@@ -12,6 +12,7 @@ Errors are Dutch and name the file and the key: ``rijk.yml: folders.stories: …
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -72,6 +73,19 @@ class ProjectConfig(BaseModel):
     """A folder of labelled stories the model never trains on (relative to the project):
     the method page shows how well the labels hold on them (``rijk evaluate --against``)."""
     random_state: int = 0
+    municipalities: list[str] = Field(default_factory=list)
+    """CBS codes of the gemeenten this project covers (``GM0344``); ``rijk figures import``
+    keeps only their rows of a national CBS file. Empty: the gemeenten of the wijken."""
+
+    @field_validator("municipalities")
+    @classmethod
+    def _gemeente_codes(cls, value: list[str]) -> list[str]:
+        codes = [str(code).strip().upper() for code in value]
+        wrong = [c for c in codes if not re.fullmatch(r"GM\d{4}", c)]
+        if wrong:
+            raise ValueError(f"'{wrong[0]}' is geen CBS-gemeentecode; schrijf GM en vier "
+                             "cijfers, zoals GM0344 (Utrecht)")
+        return codes
 
     @field_validator("evaluate_against")
     @classmethod

@@ -3,7 +3,8 @@
 The folder is rebuilt from the pipeline's data on every build, but a file is written only when
 its bytes changed and files no longer produced are deleted, so the engine's change detection
 (``mkdocs serve``, Zensical's cache) sees exactly what changed. The project's own ``docs/``
-(``assets/extra.css``, extra pages) is copied in first; a generated page with the same path wins.
+(``assets/extra.css``, extra pages) is copied in first, over the package's defaults
+(:data:`DEFAULT_DOCS`, the site's stylesheet); a generated page with the same path wins.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from generator.pages.exports import all_exports
 from generator.pages.render import Renderer
 from generator.pages.structure import SiteStructure, build_structure
 from generator.pipeline import SiteData
+
+DEFAULT_DOCS = Path(__file__).resolve().parent.parent / "defaults" / "docs"
+"""Files every site gets unless the project's ``docs/`` has its own (``assets/extra.css``)."""
 
 MARKER = ".rijk-generated"
 """A file in the generated folder that says it may be emptied (never a user's folder)."""
@@ -48,7 +52,9 @@ def generate(data: SiteData, *, site_url: str, site_name: str, docs_dir: Path | 
     """Render every page once, plus the downloads, plus the project's own docs files."""
     structure = build_structure(data)
     renderer = Renderer(structure, site_url=site_url, site_name=site_name)
-    files: dict[str, bytes] = dict(project_docs(docs_dir)) if docs_dir else {}
+    files = project_docs(DEFAULT_DOCS)
+    if docs_dir:
+        files.update(project_docs(docs_dir))
     pages = renderer.all_pages()
     for page in pages:
         files[page.src] = page.content.encode("utf-8")

@@ -20,6 +20,7 @@ from generator.project import Project
 
 LAZY_COMMANDS = {
     "figures": "generator.cli.figures:figures",
+    "init": "generator.cli.init:init",
     "deidentify": "generator.cli.privacy:deidentify",
     "privacy": "generator.cli.privacy:privacy",
     "evaluate": "generator.cli.evaluate:evaluate",

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from generator.figures.cbs import CbsError, import_cbs, load_indicator_columns
+from generator.figures.codes import code_changes, municipality_codes
+from generator.taxonomy import TaxonomyError, taxonomy_file
 
 
 @click.group()
@@ -15,36 +17,64 @@ def figures() -> None:
     """Cijfers per wijk en jaar (figures/*.csv), bijvoorbeeld uit CBS Kerncijfers."""
 
 
-@figures.command("import-cbs")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@figures.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--year", type=int, default=None,
               help="Jaar van de CBS-tabel (standaard: het jaartal in de bestandsnaam).")
+@click.option("--municipality", "municipalities", multiple=True, metavar="GM….",
+              help="Gemeente(n) om uit een landelijk CBS-bestand te halen, zoals GM0344 "
+                   "(standaard: de gemeenten van taxonomy/neighbourhoods.yml).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Map voor cbs-<jaar>.csv (standaard: figures/ van het project).")
 @click.option("--include-buurten", is_flag=True, help="Neem ook de buurten op, niet alleen wijken.")
 @click.option("--indicators", "indicators_file", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Indicatorenbestand (standaard: taxonomy/indicators.yml).")
 @click.option("--source", default=None, help="Bronvermelding per cijfer (standaard: CBS-tabel).")
-def import_cbs_command(file: Path, year: int | None, out_dir: Path | None, include_buurten: bool,
-                       indicators_file: Path | None, source: str | None) -> None:
-    """Lees een CBS Kerncijfers wijken en buurten-CSV en schrijf figures/cbs-<jaar>.csv."""
+def import_command(files: tuple[Path, ...], year: int | None, municipalities: tuple[str, ...],
+                   out_dir: Path | None, include_buurten: bool, indicators_file: Path | None,
+                   source: str | None) -> None:
+    """Lees CBS Kerncijfers wijken en buurten (StatLine-CSV, of CBS' kwb-bestand als .xlsx of
+    .csv) en schrijf per jaar figures/cbs-<jaar>.csv. Meldt per indicator hoeveel wijken een
+    cijfer hebben; wat CBS (nog) niet publiceerde blijft leeg, nooit 0."""
     from generator.project import Project
 
     project = Project.find()
-    indicators_file = indicators_file or project.taxonomy_dir / "indicators.yml"
+    indicators_file = indicators_file or taxonomy_file(project.taxonomy_dir, "indicators.yml")
     if not indicators_file.exists():
         click.echo(f"{indicators_file}:1: indicatorenbestand niet gevonden; geef het op met "
                    "--indicators.", err=True)
         sys.exit(1)
+    neighbourhoods = {}
     try:
-        columns = load_indicator_columns(indicators_file)
-        result, written = import_cbs(file, out_dir or project.figures_dir, columns, year,
-                                     include_buurten=include_buurten, source=source)
-    except CbsError as exc:
-        for problem in exc.problems:
-            click.echo(problem.format(Path.cwd()), err=True)
+        if (project.taxonomy_dir / "neighbourhoods.yml").exists():
+            neighbourhoods = project.taxonomy().neighbourhoods
+    except TaxonomyError as exc:
+        click.echo(str(exc), err=True)
         sys.exit(1)
-    click.echo(result.summary(_relative(written)))
+    chosen = (list(municipalities) or project.config.municipalities
+              or municipality_codes(neighbourhoods.values()))
+    failed = False
+    for file in files:
+        try:
+            columns = load_indicator_columns(indicators_file)
+            result, written = import_cbs(file, out_dir or project.figures_dir, columns, year,
+                                         include_buurten=include_buurten, source=source,
+                                         municipalities=chosen)
+        except CbsError as exc:
+            for problem in exc.problems:
+                click.echo(problem.format(Path.cwd()), err=True)
+            failed = True
+            continue
+        click.echo(result.summary(_relative(written)))
+        for change in code_changes(neighbourhoods, result.names):
+            click.echo(f"{_relative(file)}:1: waarschuwing: {change.message()}", err=True)
+    if failed:
+        sys.exit(1)
+
+
+# The name before `rijk figures import` read kwb files; kept so scripts keep working.
+figures.add_command(import_command, "import-cbs")
 
 
 def _relative(path: Path) -> Path:

@@ -1,6 +1,8 @@
-"""Import a CBS "Kerncijfers wijken en buurten" CSV, exactly as published, into figures.
+"""Import a CBS "Kerncijfers wijken en buurten" file, exactly as published, into figures.
 
-The files in ``figures/bron/`` come from CBS StatLine via R: a quoted header with dotted
+Two layouts are read (see :mod:`generator.figures.tables`): the StatLine export and CBS's
+national kwb download (``kwb-2023.xlsx``), filtered to the project's gemeente(n). The files in
+``figures/bron/`` come from CBS StatLine via R: a quoted header with dotted
 column names, a first column with row numbers, codes padded with spaces (``"WK036300  "``),
 numbers either bare (``18300``), space-padded with a decimal point (``"    16.5"``, 2017) or
 quoted with a decimal comma (``"1,4"``, 2019), and ``.``, ``NA`` or an empty cell where CBS
@@ -8,13 +10,13 @@ publishes nothing. Counts are rounded by CBS (to 5 for inhabitants); we keep the
 
 Columns are found by NAME, never by position: the 2017 and 2019 tables have different column
 sets (2017 has no Zorg columns at all), and ``taxonomy/indicators.yml`` says which column(s)
-feed which indicator.
+feed which indicator (``kwb_variables`` gives the kwb names, such as ``a_inw``). CBS fills a
+kwb year in stages: a variable that is ``.`` for every wijk is reported as "nog niet
+gepubliceerd", never as 0.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,11 +25,8 @@ from pathlib import Path
 import yaml
 
 from generator.figures.store import Figure, write_figures
+from generator.figures.tables import Cell, TableError, read_table
 from generator.problems import Problem
-
-CODE_COLUMN = "Regioaanduiding.Codering..code."
-KIND_COLUMN = "Regioaanduiding.Soort.regio..omschrijving."
-NAME_COLUMN = "Wijken.en.buurten"
 
 CBS_CODE = re.compile(r"^(NL\d{2}|GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")
 """Region codes; wijk and buurt codes come in the old numeric (``WK036396``) and the new
@@ -46,6 +45,7 @@ KNOWN_TABLES = {
     2019: "84583NED",
     2022: "85318NED",
     2023: "85618NED",
+    2024: "85984NED",
 }
 """StatLine table id of each yearly Kerncijfers table, for the ``source`` of each figure."""
 
@@ -71,10 +71,28 @@ class CbsImport:
     """indicator key → the CBS column it was read from."""
     absent: list[str]
     """indicators that have no column in this file (e.g. Wmo in 2017): no rows, not 0."""
+    layout: str = ""
+    """Which published layout the file had (StatLine-export or CBS kwb-bestand)."""
     kinds: dict[str, str] = field(default_factory=dict)
     """code → "Gemeente", "Wijk" or "Buurt"."""
     names: dict[str, str] = field(default_factory=dict)
     """code → the name CBS gives it."""
+    municipalities: dict[str, str] = field(default_factory=dict)
+    """GM code → gemeente name, for every Gemeente row read."""
+
+    def wijken_with_value(self) -> dict[str, int]:
+        """indicator → how many wijken have a value (not missing) in this file."""
+        counts = dict.fromkeys(self.columns, 0)
+        for figure in self.figures:
+            if figure.value is not None and self.kinds.get(figure.neighbourhood) == "Wijk":
+                counts[figure.indicator] += 1
+        return counts
+
+    @property
+    def unpublished(self) -> list[str]:
+        """Indicators whose column is in the file but empty for every wijk: CBS fills a kwb
+        year in stages, so these are "nog niet gepubliceerd", not zero."""
+        return [k for k, n in self.wijken_with_value().items() if n == 0 and self.count("Wijk")]
 
     def count(self, kind: str) -> int:
         return sum(1 for k in self.kinds.values() if k == kind)
@@ -97,6 +115,13 @@ class CbsImport:
         ]
         if self.absent:
             lines.append(f"Niet in dit bestand: {', '.join(self.absent)}.")
+        wijken = self.count("Wijk")
+        counts = self.wijken_with_value()
+        lines.append("Per indicator, wijken met een cijfer:")
+        for key in self.columns:
+            note = (" (nog niet gepubliceerd door CBS: leeg, niet 0)"
+                    if key in self.unpublished else "")
+            lines.append(f"  {key}: {counts[key]} van {wijken}{note}")
         return "\n".join(lines)
 
 
@@ -104,8 +129,9 @@ def load_indicator_columns(path: Path) -> dict[str, tuple[str, ...]]:
     """Read ``cbs_columns`` per indicator from ``taxonomy/indicators.yml``.
 
     Indicators without ``cbs_columns`` (a municipality's own figures) are skipped: they do
-    not come from CBS. The first listed column present in a file wins, so one indicator can
-    follow CBS when it renames a column between years.
+    not come from CBS. ``kwb_variables`` lists the same figure's names in CBS's kwb files
+    (``a_inw``); they are tried after the StatLine names. The first listed column present in a
+    file wins, so one indicator can follow CBS when it renames a column between years.
     """
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -119,15 +145,18 @@ def load_indicator_columns(path: Path) -> dict[str, tuple[str, ...]]:
         raise CbsError([Problem(str(path), 1, "verwacht per indicator een sleutel met gegevens")])
     result: dict[str, tuple[str, ...]] = {}
     for key, entry in data.items():
-        columns = entry.get("cbs_columns") if isinstance(entry, dict) else None
-        if columns is None:
+        if not isinstance(entry, dict) or entry.get("cbs_columns") is None:
             continue
-        if isinstance(columns, str):
-            columns = [columns]
-        if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
-            raise CbsError([Problem(str(path), _line_of(path, str(key)), (
-                f"'{key}': cbs_columns moet een lijst met CBS-kolomnamen zijn"))])
-        result[str(key)] = tuple(columns)
+        names: list[str] = []
+        for field_name in ("cbs_columns", "kwb_variables"):
+            columns = entry.get(field_name) or []
+            if isinstance(columns, str):
+                columns = [columns]
+            if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+                raise CbsError([Problem(str(path), _line_of(path, str(key)), (
+                    f"'{key}': {field_name} moet een lijst met CBS-kolomnamen zijn"))])
+            names += columns
+        result[str(key)] = tuple(names)
     return result
 
 
@@ -144,65 +173,109 @@ def default_source(year: int) -> str:
 
 
 def read_cbs(path: Path, indicators: Mapping[str, Sequence[str]], year: int | None = None, *,
-             include_buurten: bool = False, source: str | None = None) -> CbsImport:
-    """Read one CBS Kerncijfers CSV into long-format figures.
+             include_buurten: bool = False, source: str | None = None,
+             municipalities: Sequence[str] = ()) -> CbsImport:
+    """Read one CBS Kerncijfers file (StatLine CSV, or CBS's kwb ``.xlsx``/``.csv``) into
+    long-format figures.
 
     Keeps the Gemeente row (under its GM code, for comparison) and the Wijk rows; Buurt rows
     only with ``include_buurten``. ``.``, ``NA`` and empty cells become ``None``, never 0.
+    ``municipalities`` (GM codes) keeps only their regions; without it a file that covers more
+    than one gemeente (CBS's national kwb file) is an error that says how to choose.
     ``year`` defaults to the year in the file name; a different explicit year is an error,
     because importing 2017 figures as 2019 would silently mislabel every report.
     """
     path = Path(path)
     year = _check_year(path, year)
     source = source or default_source(year)
-    rows = _read_rows(path)
-    header = rows[0][1]
-    columns = _indicator_columns(path, header, indicators)
-    index = {name: i for i, name in enumerate(header)}
+    try:
+        table = read_table(path)
+    except TableError as exc:
+        raise CbsError(exc.problems) from exc
+    columns = _indicator_columns(path, table.header, indicators)
     result = CbsImport(path=path, year=year, figures=[], columns=columns,
-                       absent=[k for k in indicators if k not in columns])
+                       absent=[k for k in indicators if k not in columns],
+                       layout=table.layout.name)
+    wanted = {_gemeente_digits(code) for code in municipalities}
     problems: list[Problem] = []
-    for line, row in rows[1:]:
-        if len(row) != len(header):
+    width = len(table.header)
+    for line, row in table.rows:
+        if len(row) != width:
             problems.append(Problem(str(path), line, (
-                f"{len(row)} cellen, verwacht {len(header)} zoals in de kopregel; is het "
+                f"{len(row)} cellen, verwacht {width} zoals in de kopregel; is het "
                 "bestand afgekapt of bewerkt?")))
             continue
-        code = row[index[CODE_COLUMN]].strip()
-        kind = row[index[KIND_COLUMN]].strip()
+        code = table.text(row, table.layout.code).upper()
+        kind = table.text(row, table.layout.kind)
         message = _region_problem(code, kind)
         if message:
             problems.append(Problem(str(path), line, message))
             continue
         if kind == "Land" or (kind == "Buurt" and not include_buurten):
             continue
+        if wanted and code[2:6] not in wanted:
+            continue
         result.kinds[code] = kind
-        if NAME_COLUMN in index:
-            result.names[code] = row[index[NAME_COLUMN]].strip()
+        result.names[code] = table.text(row, table.layout.region)
+        if kind == "Gemeente":
+            result.municipalities[code] = result.names[code]
         for key, column in columns.items():
-            cell = row[index[column]]
-            text = cell.strip()
-            if text in MISSING_MARKS:
-                value = None
-            elif NUMBER.match(text):
-                value = float(text.replace(",", "."))
-            else:
+            value, bad = _number(row[table.index[column]])
+            if bad is not None:
                 problems.append(Problem(str(path), line, (
-                    f"kolom '{column}' ({key}) bevat '{text}', geen getal en geen CBS-teken "
+                    f"kolom '{column}' ({key}) bevat '{bad}', geen getal en geen CBS-teken "
                     "voor ontbrekend ('.', 'NA' of leeg).")))
                 continue
             result.figures.append(Figure(year=year, neighbourhood=code, indicator=key,
                                          value=value, source=source))
     if problems:
         raise CbsError(problems)
+    gemeenten = sorted({code[2:6] for code in result.kinds})
+    if not wanted and len(gemeenten) > 1:
+        raise CbsError([Problem(str(path), 1, (
+            f"dit bestand bevat {len(gemeenten)} gemeenten; kies er een (of meer) met "
+            f"--municipality, bijvoorbeeld --municipality GM{gemeenten[0]}."))])
+    if wanted and not result.kinds:
+        raise CbsError([Problem(str(path), 1, (
+            f"geen wijken van {', '.join('GM' + g for g in sorted(wanted))} in dit bestand; "
+            "controleer de gemeentecode (zoals GM0344 voor Utrecht) of het bestand."))])
     return result
+
+
+def _gemeente_digits(code: str) -> str:
+    """``GM0344``, ``gm344`` or ``0344`` → ``0344`` (CBS pads gemeente numbers to 4)."""
+    digits = str(code).strip().upper().removeprefix("GM")
+    if not digits.isdigit() or len(digits) > 4:
+        raise CbsError([Problem("--municipality", 1, (
+            f"'{code}' is geen CBS-gemeentecode; gebruik GM gevolgd door vier cijfers, zoals "
+            "GM0344 (Utrecht) of GM0080 (Leeuwarden)."))])
+    return digits.zfill(4)
+
+
+def _number(cell: Cell) -> tuple[float | None, str | None]:
+    """A cell as ``(value, None)``, or ``(None, text)`` when it is no number and no CBS mark
+    for missing. Spreadsheet cells may already be numbers."""
+    if cell is None:
+        return None, None
+    if isinstance(cell, bool):
+        return None, str(cell)
+    if isinstance(cell, int | float):
+        return float(cell), None
+    text = str(cell).strip()
+    if text in MISSING_MARKS:
+        return None, None
+    if NUMBER.match(text):
+        return float(text.replace(",", ".")), None
+    return None, text
 
 
 def import_cbs(path: Path, out_dir: Path, indicators: Mapping[str, Sequence[str]],
                year: int | None = None, *, include_buurten: bool = False,
-               source: str | None = None) -> tuple[CbsImport, Path]:
+               source: str | None = None,
+               municipalities: Sequence[str] = ()) -> tuple[CbsImport, Path]:
     """Read ``path`` and write ``out_dir/cbs-<year>.csv``; return the import and the file."""
-    result = read_cbs(path, indicators, year, include_buurten=include_buurten, source=source)
+    result = read_cbs(path, indicators, year, include_buurten=include_buurten, source=source,
+                      municipalities=municipalities)
     target = Path(out_dir) / f"cbs-{result.year}.csv"
     write_figures(target, result.figures)
     return result, target
@@ -225,35 +298,6 @@ def _check_year(path: Path, year: int | None) -> int:
     return year
 
 
-def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
-    """Every record with the line it ends on; the first is the header, checked to be CBS."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise CbsError([Problem(str(path), 1, f"kan het bestand niet lezen: {exc}")]) from exc
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise CbsError([Problem(str(path), line, (
-            "dit is geen UTF-8-tekst; download de CSV opnieuw bij CBS of sla hem op als "
-            "UTF-8."))]) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        rows = [(reader.line_num, row) for row in reader]
-    except csv.Error as exc:
-        raise CbsError([Problem(str(path), reader.line_num, f"onleesbare CSV: {exc}")]) from exc
-    if not rows:
-        raise CbsError([Problem(str(path), 1, "leeg bestand; verwacht een CBS Kerncijfers-CSV.")])
-    header = rows[0][1]
-    missing = [c for c in (CODE_COLUMN, KIND_COLUMN) if c not in header]
-    if missing:
-        hint = (" Het lijkt een StatLine-download met puntkomma's; gebruik het CSV-formaat van "
-                "figures/bron/." if ";" in ",".join(header) else "")
-        raise CbsError([Problem(str(path), 1, (
-            "dit is geen CBS Kerncijfers wijken en buurten-CSV: de kopregel mist "
-            f"{', '.join(repr(c) for c in missing)}.{hint}"))])
-    return [(rows[0][0], header), *((n, r) for n, r in rows[1:] if any(c.strip() for c in r))]
-
-
 def _indicator_columns(path: Path, header: list[str],
                        indicators: Mapping[str, Sequence[str]]) -> dict[str, str]:
     """indicator → first of its columns present in the header."""
@@ -262,7 +306,8 @@ def _indicator_columns(path: Path, header: list[str],
                for key, cols in indicators.items() if any(c in present for c in cols)}
     if not columns:
         raise CbsError([Problem(str(path), 1, (
-            "geen enkele kolom uit taxonomy/indicators.yml (cbs_columns) staat in dit bestand; "
+            "geen enkele kolom uit taxonomy/indicators.yml (cbs_columns, kwb_variables) staat in "
+            "dit bestand; "
             "is dit een Kerncijfers wijken en buurten-tabel?"))])
     return columns
 
@@ -270,7 +315,7 @@ def _indicator_columns(path: Path, header: list[str],
 def _region_problem(code: str, kind: str) -> str | None:
     if kind not in KIND_PREFIX:
         return (f"soort regio '{kind}' is onbekend; verwacht Land, Gemeente, Wijk of Buurt in "
-                f"kolom '{KIND_COLUMN}'.")
+                "de kolom met de soort regio.")
     if not CBS_CODE.match(code):
         return (f"'{code}' is geen CBS-regiocode (zoals GM0363, WK036396, WK0363AA of "
                 "BU03639600).")

@@ -102,6 +102,10 @@ class FigureStore:
         """Every year that has at least one figure, ascending."""
         return sorted({f.year for f in self._figures})
 
+    def sources(self) -> list[str]:
+        """Every ``source`` of a figure (one per CBS table imported), in year order."""
+        return list(dict.fromkeys(f.source for f in self._figures if f.source))
+
     def neighbourhoods(self) -> list[str]:
         """Every code that has at least one figure, sorted."""
         return sorted({f.neighbourhood for f in self._figures})

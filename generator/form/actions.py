@@ -24,7 +24,7 @@ from generator.form.gitstore import (
 from generator.form.index import StoryEntry
 from generator.form.storyform import StoryInput, check_text
 from generator.form.users import User
-from generator.scaffold import prefix_for_stadsdeel
+from generator.scaffold import prefix_for_neighbourhood
 from generator.story import STORY_ID
 from generator.storyfile import content_hash, set_fields
 
@@ -58,7 +58,7 @@ def new_story(ctx: FormContext, user: User, story: StoryInput, status: str,
 
     def plan() -> Change:
         hood = ctx.taxonomy.neighbourhoods[story.neighbourhood]
-        prefix = prefix_for_stadsdeel(hood.stadsdeel)
+        prefix = prefix_for_neighbourhood(hood)
         taken = ctx.allocated | ctx.store.retired_ids()
         while True:  # also skip a file name that is taken by a story with another id
             story_id = next_id(ctx.index.ids(), prefix, story.year, taken=taken)

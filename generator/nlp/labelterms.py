@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from generator.nlp.schema import LabelTerm
-from generator.taxonomy import Term, load_entries
+from generator.taxonomy import Term, load_entries, taxonomy_file
 
 Kind = Literal["themes", "values"]
 KINDS: tuple[Kind, ...] = ("themes", "values")
@@ -32,4 +32,4 @@ def load_label_terms(taxonomy_dir: Path, kind: Kind) -> list[LabelTerm]:
     """The entries of ``<taxonomy_dir>/<kind>.yml`` as :class:`LabelTerm`, in file order."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
-    return label_terms(load_entries(Path(taxonomy_dir) / f"{kind}.yml", Term))
+    return label_terms(load_entries(taxonomy_file(taxonomy_dir, f"{kind}.yml"), Term))

@@ -30,6 +30,7 @@ import spacy
 import yaml
 
 from generator.nlp.compounds import split_compound
+from generator.taxonomy import taxonomy_file
 
 PIPELINE_VERSION = "rijk-nlp-3"
 """Bump when the lemma extraction below changes: it is part of every cache key."""
@@ -228,10 +229,11 @@ class DutchProcessor:
 
 
 def load_domain_stopwords(taxonomy_dir: Path | None) -> list[str]:
-    """The domain stop list from ``taxonomy/stopwords.yml`` (``words: [...]``); may be absent."""
+    """The domain stop list from ``taxonomy/stopwords.yml`` (``words: [...]``), else the shipped
+    default; none when ``taxonomy_dir`` is ``None``."""
     if taxonomy_dir is None:
         return []
-    path = Path(taxonomy_dir) / "stopwords.yml"
+    path = taxonomy_file(taxonomy_dir, "stopwords.yml")
     if not path.is_file():
         return []
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

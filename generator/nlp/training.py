@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from generator.nlp.schema import Document, LabelTerm
+from generator.taxonomy import taxonomy_file
 
 EXAMPLES_FILE = "examples.yml"
 
@@ -45,14 +46,14 @@ def situation_documents(themes: Sequence[LabelTerm], values: Sequence[LabelTerm]
 
 def load_examples(taxonomy_dir: Path | None, themes: Sequence[LabelTerm],
                   values: Sequence[LabelTerm]) -> list[Document]:
-    """The example stories of ``<taxonomy_dir>/examples.yml`` (absent file: none).
+    """The example stories of ``<taxonomy_dir>/examples.yml`` (absent: the shipped default).
 
     Shape: a YAML list of ``{themes: [key, ...], values: [key, ...], text: str}``.
     Raises :class:`TrainingDataError` with ``file:line`` for anything else.
     """
     if taxonomy_dir is None:
         return []
-    path = Path(taxonomy_dir) / EXAMPLES_FILE
+    path = taxonomy_file(taxonomy_dir, EXAMPLES_FILE)
     if not path.is_file():
         return []
     source = path.read_text(encoding="utf-8")

@@ -228,6 +228,13 @@ class SiteStructure:
         store = self.data.figures
         return sorted(store.years()) if store is not None else []
 
+    def figure_sources(self) -> str:
+        """The CBS tables behind the figures, for a "Bron: CBS" line: "CBS Kerncijfers wijken
+        en buurten 2017 (StatLine 83765NED); …" (the ``source`` column of ``figures/*.csv``)."""
+        store = self.data.figures
+        sources = store.sources() if store is not None else []
+        return "; ".join(sources) or "CBS Kerncijfers wijken en buurten"
+
     def figure_year(self, year: int) -> int | None:
         """The newest figures year at or before ``year``: what a report table mostly shows."""
         earlier = [y for y in self.figure_years() if y <= year]
