@@ -6,7 +6,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo site test install browser lint bench
+.PHONY: demo demo-utrecht site test install browser lint bench
 
 ENGINE ?=
 ENGINE_ARG := $(if $(ENGINE),--engine $(ENGINE))
@@ -16,6 +16,16 @@ demo: install
 	$(VENV)/bin/rijk build $(ENGINE_ARG)
 	@echo "Site gebouwd in site/. Bekijk hem op http://127.0.0.1:8000 (Ctrl-C stopt)."
 	$(VENV)/bin/rijk serve $(ENGINE_ARG) --dev-addr 127.0.0.1:8000
+
+# The second demo: a project for Utrecht made by `rijk init` from CBS's kwb files (see demos/utrecht).
+UTRECHT := .cache/demo-utrecht
+demo-utrecht: install
+	rm -rf $(UTRECHT)
+	$(VENV)/bin/rijk init $(UTRECHT) --municipality GM0344 \
+	  --figures demos/utrecht/bron/CBS-Utrecht-kwb-2023.xlsx \
+	  --figures demos/utrecht/bron/CBS-Utrecht-kwb-2024.xlsx
+	cd $(UTRECHT) && ../../$(VENV)/bin/rijk build $(ENGINE_ARG)
+	cd $(UTRECHT) && ../../$(VENV)/bin/rijk serve $(ENGINE_ARG) --dev-addr 127.0.0.1:8000
 
 site: install
 	$(VENV)/bin/rijk build $(ENGINE_ARG)

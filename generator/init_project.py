@@ -77,7 +77,7 @@ class InitResult:
                  f"{len(self.wijken)} wijken, cijfers voor {', '.join(map(str, self.years))}, "
                  f"{len(self.stories)} voorbeeldverhalen (example: true)."]
         for result in self.imports:
-            lines.append(result.summary(Path("figures") / f"cbs-{result.year}.csv"))
+            lines.append(result.summary())
         lines.append("Volgende stap: lees README.md, pas taxonomy/neighbourhoods.yml aan "
                      "(gebieden en voorvoegsels) en bouw met `rijk build`.")
         return "\n".join(lines)
@@ -140,7 +140,7 @@ def wijken_from(imports: Sequence[CbsImport], names: dict[str, str]) -> list[Wij
                 continue
             city = names.get(f"GM{code[2:6]}", f"GM{code[2:6]}")
             cbs_name = result.names.get(code) or code
-            area = _WIJK_NUMBER.sub("", cbs_name).strip() or cbs_name
+            area = _short(_WIJK_NUMBER.sub("", cbs_name)) or cbs_name
             found[code] = Wijk(key="", name=cbs_name, code=code, area=area, city=city)
     wijken = sorted(found.values(), key=lambda w: w.code)
     several = len({w.city for w in wijken}) > 1
@@ -217,28 +217,32 @@ def _import_figures(files: Sequence[Path], out_dir: Path, indicators: dict[str, 
                     codes: list[str]) -> list[CbsImport]:
     imports: list[CbsImport] = []
     problems: list[Problem] = []
-    years: dict[int, Path] = {}
+    seen: dict[tuple[int, str], Path] = {}
     for file in files:
         try:
-            result, _ = import_cbs(Path(file), out_dir, indicators, municipalities=codes)
+            result, written = import_cbs(Path(file), out_dir, indicators, municipalities=codes)
         except CbsError as exc:
             problems += exc.problems
             continue
-        if result.year in years:
+        gemeenten = {f"GM{code[2:6]}" for code in result.kinds}
+        twice = [g for g in sorted(gemeenten) if (result.year, g) in seen]
+        if twice:
             problems.append(Problem(str(file), 1, (
-                f"{years[result.year]} is ook van {result.year}; geef elk jaar één keer.")))
+                f"{seen[result.year, twice[0]]} heeft ook {result.year} voor {twice[0]}; geef "
+                "elk jaar van een gemeente één keer.")))
             continue
-        years[result.year] = Path(file)
-        missing = [c for c in codes if c[2:] not in {k[2:6] for k in result.kinds}]
-        if missing:
-            problems.append(Problem(str(file), 1, (
-                f"geen wijken van {', '.join(missing)} in dit bestand; staat de gemeente er "
-                "in, en is de code goed?")))
-            continue
+        seen.update({(result.year, g): Path(file) for g in gemeenten})
         source_copy = out_dir / "bron" / Path(file).name
         source_copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(file, source_copy)
+        result.path = Path("figures") / written.name  # where it is in the new project
         imports.append(result)
+    covered = {g for _, g in seen}
+    for code in codes:
+        if code not in covered and not problems:
+            problems.append(Problem("--municipality", 1, (
+                f"geen wijken van {code} in de CBS-bestanden; staat de gemeente erin, en is "
+                "de code goed?")))
     if problems:
         raise InitError(problems)
     return imports

@@ -273,10 +273,18 @@ def import_cbs(path: Path, out_dir: Path, indicators: Mapping[str, Sequence[str]
                year: int | None = None, *, include_buurten: bool = False,
                source: str | None = None,
                municipalities: Sequence[str] = ()) -> tuple[CbsImport, Path]:
-    """Read ``path`` and write ``out_dir/cbs-<year>.csv``; return the import and the file."""
+    """Read ``path`` and write ``out_dir/cbs-<year>.csv``; return the import and the file.
+
+    When ``municipalities`` names more than one gemeente and the file holds only some of them
+    (one CBS file per gemeente), the file is ``cbs-<year>-gm0344.csv``, so two gemeenten'
+    files of one year never overwrite each other."""
     result = read_cbs(path, indicators, year, include_buurten=include_buurten, source=source,
                       municipalities=municipalities)
-    target = Path(out_dir) / f"cbs-{result.year}.csv"
+    found = sorted(result.municipalities) or sorted({f"GM{c[2:6]}" for c in result.kinds})
+    wanted = sorted({f"GM{_gemeente_digits(c)}" for c in municipalities})
+    suffix = "".join(f"-{code.lower()}" for code in found) if len(wanted) > 1 and \
+        found != wanted else ""
+    target = Path(out_dir) / f"cbs-{result.year}{suffix}.csv"
     write_figures(target, result.figures)
     return result, target
 
