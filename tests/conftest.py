@@ -34,12 +34,32 @@ def demo_site(demo_build: tuple[Path, Path, str]) -> Path:
     return demo_build[1]
 
 
-@pytest.fixture(scope="session")
-def served_demo(demo_site: Path) -> Iterator[str]:
-    """The built demo site on a loopback HTTP server, as a resident's browser sees it."""
-    handler = functools.partial(QuietHandler, directory=str(demo_site))
+def serve_folder(folder: Path) -> Iterator[str]:
+    """``folder`` on a loopback HTTP server, as a resident's browser sees it."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def served_demo(demo_site: Path) -> Iterator[str]:
+    """The built demo site (MkDocs) on a loopback HTTP server."""
+    yield from serve_folder(demo_site)
+
+
+@pytest.fixture(scope="session")
+def zensical_demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped demo built with a real ``rijk build --engine zensical``."""
+    project = make_project(tmp_path_factory.mktemp("demo-zensical"), copy_stories=True)
+    site = project / "site"
+    result = mkdocs_build(project, site, engine="zensical")
+    assert result.returncode == 0, result.stderr[-4000:]
+    return site
+
+
+@pytest.fixture(scope="session")
+def served_zensical_demo(zensical_demo_site: Path) -> Iterator[str]:
+    yield from serve_folder(zensical_demo_site)

@@ -65,18 +65,74 @@ def test_phone_layout_has_no_horizontal_scroll(browser, served_demo: str) -> Non
     page.close()
 
 
-@pytest.mark.parametrize("path", ["/", "/jaarverslag/", "/wijken/holendrecht-reigersbos/",
-                                  "/themas/schulden/", "/methode/", "/wat-valt-op/"])
-def test_pages_have_no_wcag_aa_violations(browser, served_demo: str, path: str) -> None:
+PAGE_TYPES = ["/", "/jaarverslag/", "/jaarverslag/2019/", "/wijken/",
+              "/wijken/holendrecht-reigersbos/", "/themas/", "/themas/schulden/", "/waarden/",
+              "/waarden/solidariteit/", "/verhalen/", "/verhalen/zo-2019-001/", "/methode/",
+              "/downloads/", "/wat-valt-op/"]
+"""One page of every type the site has (home, report, wijk, theme, value, story, method,
+downloads …); the report year has the widest table."""
+
+
+def axe_violations(browser, url: str, width: int) -> list[tuple[str, list]]:
     from axe_playwright_python.sync_playwright import Axe
 
-    page = browser.new_page()
-    page.goto(served_demo + path)
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(url)
+    page.wait_for_load_state("load")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
         "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]})
-    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3])
-                  for v in results.response["violations"]]
-    assert violations == [], violations
+    page.close()
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3])
+            for v in results.response["violations"]]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_pages_have_no_wcag_aa_violations(browser, served_demo: str, path: str,
+                                          width: int) -> None:
+    assert axe_violations(browser, served_demo + path, width) == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_zensical_pages_have_no_wcag_aa_violations(browser, served_zensical_demo: str,
+                                                   path: str, width: int) -> None:
+    assert axe_violations(browser, served_zensical_demo + path, width) == []
+
+
+def test_a_wide_table_scrolls_in_a_named_region_reached_by_keyboard(browser,
+                                                                     served_demo: str) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto(served_demo + "/jaarverslag/2019/")
+    page.wait_for_load_state("load")
+    region = page.locator(".md-typeset__scrollwrap[role='region']").first
+    region.wait_for(timeout=5000)
+    assert region.get_attribute("tabindex") == "0"
+    assert (region.get_attribute("aria-label") or "").startswith("Tabel: ")
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.querySelector(\".md-typeset__scrollwrap[role='region']\").scrollLeft > 0")
+    assert page.locator(".md-search[role='dialog']").first.get_attribute("aria-label") == "Zoeken"
+    page.close()
+
+
+def test_zensical_search_without_accents_finds_the_word_with_them(
+        browser, served_zensical_demo: str) -> None:
+    """A resident types "taalbarriere"; the story says "taalbarrière". Zensical's search lives
+    in a shadow root (Playwright's locators pierce it)."""
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(served_zensical_demo + "/")
+    page.locator(".md-search__button").first.click()
+    page.keyboard.type("taalbarriere")
+    story = page.locator("a[href*='/verhalen/oo-2017-003/']").first
+    story.wait_for(timeout=15000)
+    story.click()
+    page.wait_for_url("**/verhalen/oo-2017-003/**")
+    hosts = {urlparse(url).hostname for url in requests if not url.startswith("data:")}
+    assert hosts == {"127.0.0.1"}, hosts
     page.close()
 
 

@@ -71,6 +71,11 @@ def _zensical() -> str:
     return str(beside) if beside.exists() else (shutil.which("zensical") or "zensical")
 
 
+SITE_SCRIPT = "assets/rijk.js"
+"""Our one script (``generator/defaults/docs/assets/rijk.js``): names and makes focusable the
+scrolling regions of wide tables. Added to every build so each project and engine gets it."""
+
+
 def engine_config(mkdocs_yml: Path, *, docs_dir: Path, site_dir: Path,
                   nav: list[dict[str, Any]], site_name: str | None = None) -> dict[str, Any]:
     """The project's ``mkdocs.yml`` pointed at the generated folder, without our plugin."""
@@ -80,6 +85,9 @@ def engine_config(mkdocs_yml: Path, *, docs_dir: Path, site_dir: Path,
     config["nav"] = nav
     if site_name:
         config["site_name"] = site_name
+    scripts = list(config.get("extra_javascript") or [])
+    if SITE_SCRIPT not in scripts:
+        config["extra_javascript"] = [*scripts, SITE_SCRIPT]
     if "plugins" in config:
         config["plugins"] = [p for p in config["plugins"] or [] if _plugin_name(p) != PLUGIN_NAME]
     config.pop("watch", None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -69,10 +70,24 @@ class Workspace:
         return self.site_dir.parent / f".{self.site_dir.name}.serve"
 
     @property
+    def docs_apart(self) -> bool:
+        """Zensical wants docs and output below its configuration's folder; with a
+        ``--site-dir`` outside the project that folder cannot be beside ``site/``."""
+        return (self.engine.name == "zensical"
+                and not self.docs.resolve().is_relative_to(self.site_dir.parent.resolve()))
+
+    @property
+    def engine_output(self) -> Path:
+        """Where the engine writes a build: :attr:`temp_site`, or (see :attr:`docs_apart`) a
+        folder in the cache that :func:`run_engine` then moves to :attr:`temp_site`."""
+        return self.cache / f".{self.site_dir.name}.bouw" if self.docs_apart else self.temp_site
+
+    @property
     def engine_config(self) -> Path:
         """Beside ``site/`` (Zensical wants docs and output below its configuration's folder);
         ``.site.*`` is ignored by git."""
-        return self.site_dir.parent / f".{self.site_dir.name}.{self.engine.name}.yml"
+        folder = self.cache if self.docs_apart else self.site_dir.parent
+        return folder / f".{self.site_dir.name}.{self.engine.name}.yml"
 
     @property
     def serve_config(self) -> Path:
@@ -240,7 +255,7 @@ def write_generated(ws: Workspace, data: SiteData, progress: Progress, *,
         if check is not None:
             check(generated.files)
         stats = write_tree(ws.docs, generated.files)
-        docs_dir, site_dir = ws.engine_paths(ws.serve_site if serving else ws.temp_site)
+        docs_dir, site_dir = ws.engine_paths(ws.serve_site if serving else ws.engine_output)
         config = engine_config(ws.project.mkdocs_yml, docs_dir=docs_dir, site_dir=site_dir,
                                nav=generated.nav, site_name=ws.project.config.site_name)
         write_engine_config(ws.serve_config if serving else ws.engine_config, config)
@@ -273,6 +288,9 @@ def run_engine(ws: Workspace, progress: Progress, *, strict: bool = False) -> No
             raise BuildError(f"de engine {ws.engine.label} faalde (code {done.returncode}); "
                              "zie de melding hierboven. Er is niets gepubliceerd, site/ is "
                              "niet veranderd.")
+        if ws.engine_output != ws.temp_site and ws.engine_output.is_dir():
+            output.discard(ws.temp_site)
+            shutil.move(ws.engine_output, ws.temp_site)  # also across file systems
         if not ws.temp_site.is_dir():
             raise BuildError(f"de engine {ws.engine.label} schreef geen uitvoer in "
                              f"{ws.temp_site}. Er is niets gepubliceerd.")
