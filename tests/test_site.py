@@ -47,9 +47,56 @@ def test_every_public_story_has_a_permalink_with_a_cite_block(demo_site: Path) -
     for story in PUBLIC:
         html = read(demo_site, f"verhalen/{story.id}")
         assert "Citeer dit verhaal" in html
-        assert f"Rijke Verantwoording, verhaal {story.id}" in html
+        # Dutch APA: "Achternaam, V. (jaar, dag maand). Titel [Verhaal, id]. Team, Wijk. Site."
+        family = story.author.split()[-1]
+        assert re.search(rf"{re.escape(family)}, [A-Z]\.[^(]*\({story.date.year}, "
+                         rf"{story.date.day} [a-z]+\)\. .*?\[Verhaal, {story.id}\]\. ", html)
         assert f"https://rijkeverantwoording.amsterdam.example/verhalen/{story.id}/" in html
         assert story.team in html
+
+
+def test_citations_list_exactly_the_published_stories(demo_site: Path) -> None:
+    """BibTeX (read with pybtex) and CSL-JSON (what Zotero and Word read) hold every public
+    story under its id and nothing else; the report offers its own citation."""
+    from pybtex.database import parse_string
+
+    bib = parse_string((demo_site / "data" / "verhalen.bib").read_text(encoding="utf-8"),
+                       "bibtex")
+    public = sorted(s.id for s in PUBLIC)
+    assert sorted(bib.entries) == public
+    first = PUBLIC[0]
+    entry = bib.entries[first.id]
+    assert entry.fields["year"] == str(first.date.year)
+    assert entry.fields["url"].endswith(f"/verhalen/{first.id}/")
+    assert str(entry.persons["author"][0].last_names[-1]) == first.author.split()[-1]
+    items = json.loads((demo_site / "data" / "verhalen.csl.json").read_text(encoding="utf-8"))
+    assert sorted(item["id"] for item in items) == public
+    item = next(i for i in items if i["id"] == first.id)
+    assert item["type"] == "webpage" and item["issued"]["date-parts"] == [
+        [first.date.year, first.date.month, first.date.day]]
+    for story in WITHHELD:
+        for name in ("verhalen.bib", "verhalen.csl.json"):
+            assert story.id not in (demo_site / "data" / name).read_text(encoding="utf-8")
+    report = read(demo_site, "jaarverslag/2019")
+    assert "Citeer dit jaarverslag" in report
+    assert "Rijke Verantwoording Amsterdam (2019). Jaarverslag 2019 [Rijke verantwoording]. " \
+           "https://rijkeverantwoording.amsterdam.example/jaarverslag/2019/" in report
+
+
+def test_data_package_is_valid_under_frictionless(demo_site: Path) -> None:
+    from frictionless import validate
+
+    report = validate(demo_site / "data" / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    package = json.loads((demo_site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["name"] for r in package["resources"]} == {"verhalen", "cijfers"}
+    figures = list(csv.DictReader(io.StringIO(
+        (demo_site / "data" / "cijfers.csv").read_text(encoding="utf-8"))))
+    holendrecht = next(r for r in figures if r["cbs_code"] == "WK036396"
+                       and r["indicator"] == "inwoners" and r["year"] == "2019")
+    assert holendrecht["value"] == "18260" and holendrecht["unit"] == "aantal"
+    assert "83765NED" in figures[0]["source"] or "84583NED" in figures[0]["source"]
+    assert any(r["value"] == "" for r in figures)  # missing at CBS stays empty, never 0
 
 
 def test_story_nav_holds_overview_pages_only(demo_site: Path) -> None:

@@ -58,7 +58,7 @@ def generate(data: SiteData, *, site_url: str, site_name: str, docs_dir: Path | 
     pages = renderer.all_pages()
     for page in pages:
         files[page.src] = page.content.encode("utf-8")
-    for src, content in all_exports(structure, site_url).items():
+    for src, content in all_exports(structure, site_url, site_name).items():
         files[src] = content.encode("utf-8")
     return Generated(files=files, nav=renderer.nav(), structure=structure, pages=len(pages))
 

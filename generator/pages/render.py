@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from generator.pages import charts
+from generator.pages.citations import apa, apa_report, dutch_date, reference
 from generator.pages.structure import REPORT_INDICATORS, SiteStructure, StoryView
 
 TEMPLATES = Path(__file__).parent / "templates"
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december")
 
 
 LIST_LIMIT = 200
@@ -35,10 +33,6 @@ class RenderedPage:
     src: str
     title: str
     content: str
-
-
-def dutch_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def md_escape(text: str) -> str:
@@ -98,8 +92,11 @@ class Renderer:
             self.page("downloads.md", "downloads.md.j2", "Downloads"),
         ]
         for year in s.years:
+            url = f"{self.site_url}jaarverslag/{year}/" if self.site_url else \
+                f"/jaarverslag/{year}/"
             pages.append(self.page(f"jaarverslag/{year}.md", "report.md.j2",
-                                   f"Jaarverslag {year}", year=year))
+                                   f"Jaarverslag {year}", year=year,
+                                   report_citation=apa_report(self.site_name, year, url)))
         for hood in tax.neighbourhoods.values():
             pages.append(self.page(f"wijken/{hood.key}.md", "neighbourhood.md.j2",
                                    hood.short_name, hood=hood))
@@ -118,12 +115,8 @@ class Renderer:
                          citation=self.citation(story))
 
     def citation(self, story: StoryView) -> str:
-        """A reference a director can paste into the annual report."""
-        st = story.public.story
-        url = f"{self.site_url}{story.url}" if self.site_url else f"/{story.url}"
-        return (f"{st.author} ({st.year}). {story.public.title}. {st.team}, "
-                f"{story.neighbourhood.short_name} ({story.neighbourhood.stadsdeel}). "
-                f"Rijke Verantwoording, verhaal {story.id}, {dutch_date(st.date)}. {url}")
+        """The story in Dutch APA style, to paste into the annual report (plain text)."""
+        return apa(reference(story, self.site_url, self.site_name))
 
     def nav(self) -> list[dict[str, Any]]:
         """The navigation holds overview pages only; stories and wijk pages are linked."""
