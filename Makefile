@@ -6,7 +6,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo demo-utrecht site test install browser lint bench
+.PHONY: demo demo-utrecht site test install browser pdf-libs lint bench
 
 ENGINE ?=
 ENGINE_ARG := $(if $(ENGINE),--engine $(ENGINE))
@@ -33,7 +33,7 @@ site: install
 test: install browser
 	$(PY) -m pytest -q
 
-install: $(STAMP)
+install: pdf-libs $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,11 +41,19 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Debian's Chromium for the Playwright tests (never `playwright install`: no downloads).
+# System packages, from Debian (never `playwright install`: no downloads).
+APT = if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(1) >/dev/null; \
+      else sudo apt-get update -qq && sudo apt-get install -y -qq $(1) >/dev/null; fi
+
+# WeasyPrint (the annual report as PDF) needs Pango and a font.
+pdf-libs:
+	@ldconfig -p | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -qi dejavu || { \
+	  $(call APT,libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core); }
+
+# Chromium for the Playwright tests; poppler-utils (pdftotext, pdfinfo) for the PDF tests.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
+	  $(call APT,chromium poppler-utils); }
 
 lint: install
 	$(VENV)/bin/ruff check generator tests scripts

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,7 +29,7 @@ from generator.build.config import ENGINES
 from generator.figures.cbs import CbsError, CbsImport, import_cbs, load_indicator_columns
 from generator.problems import Problem
 from generator.storyfile import compose
-from generator.taxonomy import DEFAULT_FILES, DEFAULTS_DIR, taxonomy_file
+from generator.taxonomy import DEFAULT_FILES, DEFAULTS_DIR, slug, taxonomy_file
 
 TEMPLATES = DEFAULTS_DIR.parent / "project"
 _WIJK_NUMBER = re.compile(r"^wijk\s+\d+\s+", re.IGNORECASE)
@@ -158,12 +157,6 @@ def wijken_from(imports: Sequence[CbsImport], names: dict[str, str]) -> list[Wij
             prefixes[area] = area_prefix(wijk.area, set(prefixes.values()))
         wijk.prefix = prefixes[area]
     return wijken
-
-
-def slug(text: str) -> str:
-    """A taxonomy key: lower case ASCII, words joined by ``-`` ("Noord-Oost" → "noord-oost")."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "wijk"
 
 
 def area_prefix(area: str, taken: set[str]) -> str:

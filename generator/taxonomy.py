@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -189,6 +190,13 @@ class Taxonomy:
         names.update(self.organisations)
         names.update(self.places)
         return sorted(n for n in names if n)
+
+
+def slug(text: str) -> str:
+    """A key or file name: lower-case ASCII, words joined by ``-`` ("Noord-Oost" → "noord-oost",
+    "Zuidoost" → "zuidoost"); "wijk" for text with no letters or digits."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "wijk"
 
 
 def suggest(word: str, choices: list[str]) -> str:

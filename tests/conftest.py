@@ -22,7 +22,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     """The shipped demo corpus built with a real ``rijk build``: (project, site, log), the
     log being everything the build printed (stderr, then stdout)."""
-    project = make_project(tmp_path_factory.mktemp("demo"), copy_stories=True)
+    project = make_project(tmp_path_factory.mktemp("demo"), copy_stories=True, pdf=True)
     site = project / "site"
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr[-4000:]

@@ -22,14 +22,19 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 def make_project(target: Path, stories: dict[str, str] | None = None,
-                 copy_stories: bool = False) -> Path:
-    """A project folder with the real configuration; ``stories`` maps relative path → text."""
+                 copy_stories: bool = False, pdf: bool = False) -> Path:
+    """A project folder with the real configuration; ``stories`` maps relative path → text.
+    The PDF annual reports (2–3 s each) are made only with ``pdf``: the demo build has them,
+    the many small test projects do not need them."""
     target.mkdir(parents=True, exist_ok=True)
     for name in ("taxonomy", "figures", "docs"):
         shutil.copytree(ROOT / name, target / name, dirs_exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     if (ROOT / "rijk.yml").exists():
         shutil.copy(ROOT / "rijk.yml", target / "rijk.yml")
+        if not pdf:
+            with (target / "rijk.yml").open("a", encoding="utf-8") as config:
+                config.write("pdf: false\n")
     if copy_stories:  # the demo as shipped, with its held-out test set for the method page
         shutil.copytree(ROOT / "stories", target / "stories", dirs_exist_ok=True)
         shutil.copytree(ROOT / "tests/data/nlp/test", target / "tests/data/nlp/test",

@@ -99,6 +99,58 @@ def test_data_package_is_valid_under_frictionless(demo_site: Path) -> None:
     assert any(r["value"] == "" for r in figures)  # missing at CBS stays empty, never 0
 
 
+def pdf_text(path: Path) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def test_annual_report_pdf_has_its_sections_figures_and_every_story(demo_site: Path) -> None:
+    import subprocess
+
+    path = demo_site / "downloads" / "jaarverslag-2019.pdf"
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
+                          check=True).stdout
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
+    assert re.search(r"Tagged:\s+yes", info)
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert 8 <= pages <= 60
+    assert path.stat().st_size < 5_000_000
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert fonts and all(" yes " in line for line in fonts)  # every font embedded
+    text = pdf_text(path)
+    flat = " ".join(text.split())
+    for section in ("Inhoud", "Samenvatting", "Thema's en waarden", "Cijfers van de wijken",
+                    "Bijlage: alle verhalen", "Methode en betrouwbaarheid"):
+        assert section in flat
+    assert f"Pagina 3 van {pages}" in flat
+    row = re.search(r"Holendrecht/Reigersbos\s+\d+\s+18\.260", flat)
+    assert row, "Holendrecht's inhabitants (CBS 2019) in the figures table"
+    assert "Bron: CBS, Kerncijfers wijken en buurten 2019" in flat
+    stories_2019 = [s for s in PUBLIC if s.date.year == 2019]
+    for story in stories_2019:
+        assert story.id in flat
+        assert f"/verhalen/{story.id}/" in flat.replace(" ", "") or story.id in flat
+    for story in WITHHELD:
+        assert story.id not in flat
+        sentence = story.body.split(".")[0].strip()
+        assert " ".join(sentence.split()) not in flat
+
+
+def test_a_pdf_per_stadsdeel_holds_only_its_stories(demo_site: Path) -> None:
+    zuidoost = " ".join(pdf_text(demo_site / "downloads"
+                                 / "jaarverslag-2019-zuidoost.pdf").split())
+    assert "Zuidoost" in zuidoost
+    mine = [s for s in PUBLIC if s.date.year == 2019 and s.id.startswith("zo-")]
+    others = [s for s in PUBLIC if s.date.year == 2019 and not s.id.startswith("zo-")]
+    assert mine and all(s.id in zuidoost for s in mine)
+    assert not any(s.id in zuidoost for s in others)
+    downloads = read(demo_site, "downloads")
+    assert "jaarverslag-2019-zuidoost.pdf" in downloads and "jaarverslag-2019.pdf" in downloads
+
+
 def test_story_nav_holds_overview_pages_only(demo_site: Path) -> None:
     html = read(demo_site, f"verhalen/{PUBLIC[0].id}")
     nav = re.search(r'<nav class="md-nav md-nav--primary[^"]*".*?</nav>\s*</div>', html, re.S)
@@ -263,3 +315,18 @@ def test_method_page_shows_scores_on_stories_the_model_never_saw(demo_site: Path
     assert "tellen alleen labels die de auteur koos of die <em>waarschijnlijk</em> zijn" in method
     pages = [p.read_text(encoding="utf-8") for p in (demo_site / "verhalen").glob("*/index.html")]
     assert any(">waarschijnlijk<" in p for p in pages)
+
+
+def test_the_privacy_scan_reads_the_text_of_a_pdf(tmp_path: Path) -> None:
+    """A name that reached a PDF is found like one in HTML: the scan fails closed on PDFs."""
+    from generator.pages.report_pdf import render_pdf
+    from generator.privacy.scan import scan_site
+
+    site = tmp_path / "site"
+    (site / "downloads").mkdir(parents=True)
+    (site / "downloads" / "jaarverslag-2019.pdf").write_bytes(render_pdf(
+        "<html lang='nl'><body><p>Het gesprek met Fatma Yıldırım ging over de huur.</p>"
+        "</body></html>"))
+    hits = scan_site(site, ["Fatma Yıldırım", "Henk Brouwer"])
+    assert [(h.file, h.needle) for h in hits] == [("downloads/jaarverslag-2019.pdf",
+                                                   "Fatma Yıldırım")]

@@ -69,6 +69,8 @@ class ProjectConfig(BaseModel):
     folders: Folders = Field(default_factory=Folders)
     nlp: bool = True
     evaluate: bool = True
+    pdf: bool = True
+    """The annual report per year (and per stadsdeel) as PDF in ``downloads/`` (WeasyPrint)."""
     evaluate_against: str | None = None
     """A folder of labelled stories the model never trains on (relative to the project):
     the method page shows how well the labels hold on them (``rijk evaluate --against``)."""

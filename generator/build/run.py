@@ -243,6 +243,21 @@ def report_problems(data: SiteData, root: Path) -> None:
             log.info("%s", problem.format(Path.cwd()))
 
 
+def add_report_pdfs(ws: Workspace, generated: Generated, progress: Progress, *,
+                    site_url: str, site_name: str) -> None:
+    """The annual reports as PDF (:mod:`generator.pages.report_pdf`), cached by content."""
+    from generator.pages.report_pdf import report_pdfs
+
+    with progress.timed("jaarverslagen als PDF") as timer:
+        before = sum(1 for _ in (ws.cache / "pdf").glob("*.pdf")) if (ws.cache / "pdf").is_dir() \
+            else 0
+        pdfs = report_pdfs(generated.structure, site_url=site_url.rstrip("/") + "/"
+                           if site_url else "", site_name=site_name, cache_dir=ws.cache / "pdf")
+        made = sum(1 for _ in (ws.cache / "pdf").glob("*.pdf")) - before
+        generated.files.update(pdfs)
+        timer.detail = f"{len(pdfs)} PDF's, {made} nieuw gemaakt"
+
+
 def write_generated(ws: Workspace, data: SiteData, progress: Progress, *,
                     serving: bool = False,
                     check: Callable[[dict[str, bytes]], None] | None = None) -> Generated:
@@ -252,6 +267,9 @@ def write_generated(ws: Workspace, data: SiteData, progress: Progress, *,
     with progress.timed("pagina's maken") as timer:
         generated = generate(data, site_url=mkdocs["site_url"], site_name=mkdocs["site_name"],
                              docs_dir=ws.project.docs_dir)
+        if ws.project.config.pdf:
+            add_report_pdfs(ws, generated, progress, site_url=mkdocs["site_url"],
+                            site_name=mkdocs["site_name"])
         if check is not None:
             check(generated.files)
         stats = write_tree(ws.docs, generated.files)

@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from generator.pages import charts
+from generator.pages import charts, report_pdf
 from generator.pages.citations import apa, apa_report, dutch_date, reference
 from generator.pages.structure import REPORT_INDICATORS, SiteStructure, StoryView
 
@@ -89,13 +89,15 @@ class Renderer:
             self.page("jaarverslag/index.md", "reports_index.md.j2", "Jaarverslagen"),
             self.page("wat-valt-op.md", "clusters.md.j2", "Wat valt op"),
             self.page("methode.md", "method.md.j2", "Methode"),
-            self.page("downloads.md", "downloads.md.j2", "Downloads"),
+            self.page("downloads.md", "downloads.md.j2", "Downloads",
+                      pdfs=report_pdf.documents(s)),
         ]
         for year in s.years:
             url = f"{self.site_url}jaarverslag/{year}/" if self.site_url else \
                 f"/jaarverslag/{year}/"
             pages.append(self.page(f"jaarverslag/{year}.md", "report.md.j2",
                                    f"Jaarverslag {year}", year=year,
+                                   pdf=report_pdf.ReportDocument(year).src,
                                    report_citation=apa_report(self.site_name, year, url)))
         for hood in tax.neighbourhoods.values():
             pages.append(self.page(f"wijken/{hood.key}.md", "neighbourhood.md.j2",

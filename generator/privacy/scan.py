@@ -149,6 +149,22 @@ def _trie_regex(node: dict) -> str:
     return body
 
 
+def pdf_text(raw: bytes) -> str:
+    """The text of a PDF (the annual reports in ``downloads/``) as a reader copies it, read
+    with pypdf. An unreadable PDF fails closed: its raw bytes are scanned as text, and a
+    message says so, rather than skipping the file."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        return "\n".join(page.extract_text() or "" for page in reader.pages)
+    except (PdfReadError, ValueError, KeyError, OSError):
+        return "onleesbare PDF\n" + raw.decode("latin-1")
+
+
 def readable_text(path: Path) -> str | None:
     """A built file as a reader or a crawler would see it: gzip opened, JSON ``\\u`` escapes
     and HTML entities decoded. None for binary files."""
@@ -159,6 +175,8 @@ def readable_text(path: Path) -> str | None:
             if not suffixes[-2:-1] or suffixes[-2] not in TEXT_SUFFIXES:
                 return None
             raw = gzip.decompress(raw)
+        elif path.suffix == ".pdf":
+            return pdf_text(raw)
         elif path.suffix not in TEXT_SUFFIXES:
             return None
         text = raw.decode("utf-8", errors="replace")
