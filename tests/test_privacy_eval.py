@@ -135,7 +135,9 @@ def test_perfect_and_identity_deidentifiers(tmp_path: Path) -> None:
 
 def test_matching_is_whole_word_case_sensitive_any_whitespace() -> None:
     assert occurs("Ama Asantewaa", {"body": "zijn vrouw, Ama\n  Asantewaa, werkte"})
-    assert not occurs("Jansen", {"body": "Jansens fiets"})
+    # a possessive is the name (a leak of "Egbert" in "Egberts nummer"); a longer word is not
+    assert occurs("Jansen", {"body": "Jansens fiets"})
+    assert not occurs("Jansen", {"body": "Jansenisme"})
     assert not occurs("Jansen", {"body": "mevrouw jansen"})
     assert occurs("Joris", {"body": "Joris' fiets"})
     assert occurs("+31 6 48213377", {"title": "x", "body": "bel +31 6 48213377."})

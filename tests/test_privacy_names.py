@@ -44,6 +44,19 @@ NAMES: list[tuple[str, str, list[str]]] = [
     ("kleine-letters", "We spraken mevrouw de vries en meneer yilmaz.", ["vries", "yilmaz"]),
     ("kleine-letters", "'groetjes marian' stond onder het bericht.", ["marian"]),
     ("kleine-letters", "ron de wit stelde zich voor. Later kwam ron terug.", ["ron", "wit"]),
+    # hasty notes: a lower-case word that is a first name and no Dutch word, without a cue
+    ("kleine-letters", "gesprek gehad, semhar snapt de brief niet. kwesi en rayan waren er ook",
+     ["semhar", "kwesi", "rayan"]),
+    ("kleine-letters", "notitie voor sytske: bel wojciech terug", ["sytske", "wojciech"]),
+    ("kleine-letters", "moet eerst naar anne-fleur bij de school", ["anne-fleur"]),
+    ("kleine-letters", "ophalen: mw. baukje haagsma, fam. van de ven", ["baukje", "haagsma",
+                                                                        "ven"]),
+    ("kleine-letters", "mvg, dewanand ramlal", ["dewanand", "ramlal"]),
+    ("zinsbegin", "Toon belde vanochtend over de huur.", ["Toon"]),
+    ("zinsbegin", "Storm en Daan gingen samen naar de sportclub.", ["Storm", "Daan"]),
+    ("zinsbegin", "Tim zijn fiets was gestolen.", ["Tim"]),
+    ("adres", "adres van kofi: oude haagweg 302, 2565 ka Den Haag",
+     ["kofi", "haagweg 302", "2565 ka"]),
     ("bezitsvorm", "Mohammeds moeder en Joris' fiets en Anouks broer en Fatima's dochter.",
      ["Mohammeds", "Mohammed", "Joris", "Anouks", "Fatima"]),
     ("opsomming", "Sanne, Ilias en Bram speelden buiten.", ["Sanne", "Ilias", "Bram"]),
@@ -78,6 +91,17 @@ UNCHANGED = [
     "In Holendrecht en de Bijlmer draait het Buurtteam Gaasperdam.",
     "Toen kwam de Belastingdienst met een nieuwe brief.",
     "Samen met Humanitas en het Leger des Heils regelden we een kerstpakket.",
+    # a first name or surname that is a Dutch word at the start of a sentence: a verb or noun
+    "Toon bij de balie een geldig legitimatiebewijs.",
+    "Dien het bezwaar binnen zes weken in.",
+    "Wil je de formulieren voor vrijdag inleveren?",
+    "Ben je te laat, meld je dan bij de receptie.",
+    "Koop geen dure telefoon op afbetaling.",
+    "Leen nooit geld van een onbekende.",
+    "Vissers uit Urk verkopen hun vis op de markt.",
+    "Bakkers beginnen vaak al om vier uur.",
+    "Zwart werken kan leiden tot een boete.",
+    "Storm en regen zorgden voor lekkages in de flat.",
 ]
 
 

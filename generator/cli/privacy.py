@@ -80,6 +80,7 @@ def report(year: int | None, output: Path | None, root: Path | None) -> None:
 def evaluate(sets: tuple[Path, ...]) -> None:
     """Meet recall en onterechte vervanging op evaluatiesets (naast stock deduce)."""
     from generator.privacy.evaluation import (
+        EvalSetError,
         compare_markdown,
         load_set,
         ours_fields,
@@ -93,7 +94,10 @@ def evaluate(sets: tuple[Path, ...]) -> None:
         raise click.UsageError("geef één of meer sets, bijv. tests/data/privacy/heldout.yml")
     ours = ours_fields()
     for path in sets:
-        eval_set = load_set(path)
+        try:
+            eval_set = load_set(path)
+        except EvalSetError as exc:
+            raise click.ClickException(str(exc)) from exc
         click.echo(f"# {path}\n")
         click.echo(compare_markdown([run(eval_set, ours, "ons"),
                                      run(eval_set, stock_deduce_fields, "stock deduce")]))

@@ -21,6 +21,7 @@ from generator.privacy.replace import findings as to_findings
 from generator.privacy.replace import replace
 from generator.privacy.residual import Confirmation, ResidualRisk, residual_risks
 from generator.privacy.resolve import (
+    drop_sentence_openers,
     keep_pattern,
     lower_case_names,
     mentions,
@@ -139,7 +140,7 @@ class Deidentifier:
             spans = tidy_deduce_names(engine.annotate(text), text, self._keep_single)
             spans += regex_spans(text) + name_spans(text)
             spans += extra_name_spans(text, spans, self._acronyms)
-            raw[name] = without_places(spans, text)
+            raw[name] = drop_sentence_openers(without_places(spans, text), text)
         words: set[str] = set()
         for name, text in fields.items():
             kept = without_keep(raw[name], text, self._keep_re)

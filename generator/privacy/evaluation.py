@@ -115,9 +115,11 @@ class EvalSet:
 
 
 def pattern(text: str) -> re.Pattern[str]:
-    """``text`` as a whole word, case-sensitive, any whitespace between its words."""
+    """``text`` as a whole word, case-sensitive, any whitespace between its words; a
+    possessive ending counts as the name ("Egberts", "Joris'", "Sanne's" hold "Egbert" …)."""
     words = text.split()
-    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(word) for word in words) + r"(?!\w)")
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(word) for word in words)
+                      + r"(?:'s|’s|'|’|s)?(?!\w)")
 
 
 def occurs(text: str, fields: Mapping[str, str]) -> bool:

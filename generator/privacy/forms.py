@@ -51,7 +51,8 @@ TITLE_ABBREVIATIONS = {"mw", "dhr", "mevr", "mej", "fam", "dr", "drs", "mr", "ir
                        "st", "nr", "ca", "bijv", "evt", "zgn", "jl", "mln", "tel", "vs"}
 DUTCH_LETTERS = set("abcdefghijklmnopqrstuvwxyzéèëêïíöóüúäáàâôûç")
 PARTICLE_PREFIX = re.compile(r"^(?:al|el|ben|bin|abu|abou|ait|ibn)-[^\W\d_]", re.I)
-LOWER_CASE_CUES = {"mevrouw", "meneer", "mijnheer", "mevr", "mw", "dhr", "mej", "juffrouw"}
+LOWER_CASE_CUES = {"mevrouw", "meneer", "mijnheer", "mevr", "mw", "dhr", "mej", "juffrouw",
+                   "fam", "familie"}
 """Forms of address after which a lower-case word can be a surname ("meneer yilmaz")."""
 SIGN_OFFS = {"groetjes", "groeten", "groet", "liefs", "mvg", "gr", "vriendelijke", "hartelijke"}
 """Words before a signature ("groetjes marian"): a cue for a lower-case first name."""
@@ -134,7 +135,7 @@ def lower_case_spans(tokens: Tokens) -> list[Span]:
     items = tokens.items
     names, plain, ordinary, firsts = known_names(), plain_words(), ordinary_words(), first_names()
     spans = []
-    for i, (start, end, word) in enumerate(items):
+    for i, (start, _end, word) in enumerate(items):
         if not word.islower():
             continue
         if i > 0 and items[i - 1][2].lower() in LOWER_CASE_CUES and re.fullmatch(
@@ -153,18 +154,63 @@ def lower_case_spans(tokens: Tokens) -> list[Span]:
                     (last in names and (last not in ordinary or word_frequency(last) < 3.0))
                     or (last not in ordinary and word_frequency(last) < 2.5))
             if named:
+                if k + 1 < len(items) and blank(tokens.gap(k + 1)) and \
+                        _lower_surname(items[k + 1][2]):
+                    k += 1  # "mw. baukje haagsma": first name and surname
                 spans.append(Span(start, items[k][1], "naam"))
             continue
         full = _lower_full_name(tokens, i)
         if full is not None:
             spans.append(Span(start, items[full][1], "naam"))
             continue
-        if (len(word) >= 3 and "-" not in word and word.capitalize() in firsts
+        if _unmistakable_lower_first_name(word) or (
+                len(word) >= 3 and "-" not in word and word.capitalize() in firsts
                 and word not in plain and word not in PARTICLES and word not in TITLES
                 and (word not in ordinary or word_frequency(word) < 4.6)
                 and _near_cue(tokens, i)):
-            spans.append(Span(start, end, "naam"))
+            last = i  # a lower-case surname right after it belongs to it ("baukje haagsma")
+            if i + 1 < len(items) and blank(tokens.gap(i + 1)) and \
+                    _lower_surname(items[i + 1][2]):
+                last = i + 1
+            spans.append(Span(start, items[last][1], "naam"))
+        elif (i > 0 and items[i - 1][2].lower() in SIGN_OFFS and len(word) >= 3
+              and word not in ordinary and word not in NOT_NAMES):
+            last = i  # "mvg, dewanand ramlal": the words of a signature
+            while last + 1 < len(items) and blank(tokens.gap(last + 1)) and \
+                    items[last + 1][2].islower() and items[last + 1][2] not in ordinary:
+                last += 1
+            spans.append(Span(start, items[last][1], "naam"))
     return spans
+
+
+def _unmistakable_lower_first_name(word: str) -> bool:
+    """A lower-case word that is a known first name and no Dutch word ("sytske", "kofi",
+    "wojciech", "anne-fleur": every part a first name): a name without any cue. Words that
+    name lists hold but that are Dutch in lower case ("maatje", "nam") are in
+    ``data/lower_case_words.txt``."""
+    if len(word) < 3 or word in PARTICLES or word in TITLES or word in NOT_NAMES \
+            or word in lower_case_words():
+        return False
+    parts = [p for p in word.split("-") if p]
+    firsts, ordinary = first_names(), ordinary_words()
+    if not parts or not all(len(p) >= 2 and p.capitalize() in firsts for p in parts):
+        return False
+    # one part may be a word too ("anne-fleur"), as long as another is not
+    return any(p not in ordinary for p in parts) and (len(parts) > 1 or parts[0] not in ordinary)
+
+
+def _lower_surname(word: str) -> bool:
+    return (word.islower() and len(word) >= 3 and word.capitalize() in surnames()
+            and word not in ordinary_words() and word not in PARTICLES)
+
+
+@functools.cache
+def lower_case_words() -> frozenset[str]:
+    """``data/lower_case_words.txt``: in lower case a word, although a name list has it."""
+    from generator.privacy.words import DATA
+
+    lines = (DATA / "lower_case_words.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
 
 
 def _lower_full_name(tokens: Tokens, i: int) -> int | None:

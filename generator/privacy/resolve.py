@@ -16,10 +16,17 @@ from generator.privacy.rules import TOKEN, tokens_of
 from generator.privacy.words import (
     NOT_NAMES,
     PARTICLES,
+    SPEECH,
     STRONG_TITLES,
     TITLES,
+    common_words,
     first_names,
+    lemma_index,
+    lemma_table,
+    ordinary_words,
     plain_words,
+    verb_lemmas,
+    verb_stem,
     word_frequency,
 )
 
@@ -102,6 +109,124 @@ def tidy_deduce_names(spans: list[Span], text: str, keep_single: set[str]) -> li
         if start < span.end:
             out.append(Span(start, span.end, "naam"))
     return out
+
+
+OPENER_FOLLOWERS = {
+    "je", "jij", "u", "jullie", "we", "wij", "ze", "zij", "hij", "het", "de", "een", "geen",
+    "nooit", "niet", "dit", "dat", "deze", "die", "uw", "jouw", "mijn", "onze", "ons", "er",
+    "alleen", "altijd", "eerst", "even", "ook", "zo", "nu", "samen", "op", "na", "bij", "met",
+    "in", "aan", "voor", "uit", "tot", "om", "over", "door", "van", "naar", "en", "of", "te"}
+"""Words after which a sentence-initial word is a verb or a noun, not a person: an imperative
+or a question ("Mark de datum", "Wil je", "Koop geen", "Dien het bezwaar in"), a noun
+("Zomer in de stad", "Storm en regen"). A person is followed by a verb ("Daan ging")."""
+
+
+def drop_sentence_openers(spans: list[Span], text: str) -> list[Span]:
+    """Give back a one-word "name" at the start of a sentence that is a Dutch word there.
+
+    First names and surnames that are also Dutch words begin many sentences: imperatives
+    ("Mark", "Toon", "Dien", "Leen", "Koop"), questions ("Wil je", "Ben je"), nouns ("Winter",
+    "Vissers", "Bloemen"). Such a word is given back only when all of these hold, so a real
+    name at the start of a sentence stays replaced ("Daan ging weer naar school"):
+
+    - the word is an inflected Dutch word (its lemma differs: "toon" → "tonen", "vissers" →
+      "visser") or deduce lists it as a common word ("winter");
+    - it is not written capitalised in the middle of a sentence anywhere in this text, and
+      not part of a longer name (those are evidence of a person);
+    - the next word says verb or noun: one of :data:`OPENER_FOLLOWERS`, a lower-case Dutch
+      word that is no finite verb form ("Koop schoolboeken", "Bakkers beginnen", "Kok
+      worden"). After a finite verb ("Toon belde", "Winter betekent"), a comma or nothing,
+      it stays a name: fail closed.
+    """
+    tokens = tokens_of(text)
+    items = tokens.items
+    if not items:
+        return spans
+    starts = {s: i for i, (s, _e, _w) in enumerate(items)}
+    mid = {w for i, (_s, _e, w) in enumerate(items)
+           if w[:1].isupper() and not tokens.sentence_initial(i)}
+    in_longer: set[str] = set()  # words of a longer name: "Mark" of "Mark Jansen"
+    for span in spans:
+        if span.kind == "naam":
+            words = TOKEN.findall(text[span.start:span.end])
+            if len([w for w in words if w.lower() not in PARTICLES]) > 1:
+                in_longer.update(words)
+    lemmas, verbs, common = lemma_table(), verb_lemmas(), common_words()
+    out = []
+    for span in spans:
+        i = starts.get(span.start)
+        if span.kind == "naam" and i is not None and tokens.sentence_initial(i):
+            words = TOKEN.findall(text[span.start:span.end])
+            first = items[i][2]
+            rest = [w for w in words[1:] if w.lower() not in PARTICLES]
+            if not rest and first not in mid and first not in in_longer and \
+                    _dutch_word(first, lemmas, common) and \
+                    _opener_follower(tokens, i + 1, lemmas, verbs,
+                                     plural=_plural_noun(first.lower(), lemmas)):
+                continue
+        out.append(span)
+    return out
+
+
+def _plural_noun(lower: str, lemmas: dict[str, str]) -> bool:
+    """"schilders", "boeren": a plural of a Dutch noun that is no first name."""
+    if not lower.endswith(("s", "en")):
+        return False
+    lemma = lemmas.get(lower)
+    if lemma is not None and lemma != lower:
+        return True
+    single = lower[:-1] if lower.endswith("s") else lower[:-2]
+    return single in lemma_index().get("noun", frozenset()) and \
+        single.capitalize() not in first_names()
+
+
+def _dutch_word(word: str, lemmas: dict[str, str], common: frozenset[str]) -> bool:
+    """Whether a capitalised sentence-initial ``word`` is also a Dutch word: a common word
+    (deduce), an inflected form ("bakkers" → "bakker", "lieve" → "lief"), the stem of a verb
+    ("toon" → "tonen"); for a word that is no first name also a noun or adjective of spaCy's
+    lists ("visser", "zwart"), which hold first names too and so cannot speak for those."""
+    lower = word.lower()
+    if lower in common:
+        return True
+    infinitive = verb_stem(lower)
+    if infinitive and (word not in first_names() or word_frequency(infinitive) >= 3.0):
+        return True  # a first name only for a common verb ("Toon", not "Bram" → "bramen")
+    lemma = lemmas.get(lower)
+    if lemma is not None and lemma != lower and lemma.capitalize() not in first_names():
+        return True
+    if word in first_names():
+        return False
+    index = lemma_index()
+    nouns, adjectives = index.get("noun", frozenset()), index.get("adj", frozenset())
+    stripped = lower[:-1] if lower.endswith("s") else lower[:-2] if lower.endswith("en") else ""
+    return (lower in adjectives or lower in nouns
+            or (bool(stripped) and stripped in nouns
+                and stripped.capitalize() not in first_names()))
+
+
+def _opener_follower(tokens, j: int, lemmas: dict[str, str], verbs: frozenset[str],
+                     plural: bool = False) -> bool:
+    """Whether the word at ``j`` shows that the word before it is no person (see
+    :func:`drop_sentence_openers`); ``plural``: that word is a plural noun ("Schilders")."""
+    if j >= len(tokens.items) or not re.fullmatch(r"[ \t]+", tokens.gap(j)):
+        return False  # a comma, a full stop or the end: could be a name ("Storm, haar broer")
+    nxt = tokens.items[j][2]
+    lower = nxt.lower()
+    if lower in ("en", "of"):  # "Storm en regen" yes, "Storm en Daan" no
+        after = j + 1
+        return after < len(tokens.items) and tokens.items[after][2].islower()
+    if lower in OPENER_FOLLOWERS:
+        return True
+    if not nxt.islower() or lower in SPEECH:
+        return False
+    if lower in ("zijn", "haar", "z'n", "d'r") and not plural:
+        return False  # "Tim zijn fiets": the spoken possessive of a person
+    lemma = lemmas.get(lower)
+    finite = (lemma is not None and lemma in verbs and lemma != lower
+              and not lower.endswith("en"))
+    if finite:
+        return False  # "Daan ging", "Toon belde", "Winter betekent": fail closed
+    return lower in ordinary_words()
 
 
 PLACE_CUE = re.compile(r"(?i)\b(?:in|uit|naar|te|bij|via|vanuit|richting|tot|rond|van|nabij|"

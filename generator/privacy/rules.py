@@ -55,6 +55,12 @@ REGEX_RULES: list[tuple[str, re.Pattern[str], int]] = [
         r"([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+)?\s+\d{1,5}(?:\s?[a-zA-Z]\b|[-\s](?:hoog|huis|bis|"
         r"[IVX]{1,3}|[A-Z]\b)|-\d{1,4})?)"), 1),
     ("adres", re.compile(r"\b(?:huis)?nummer\s+(\d{1,5}[a-zA-Z]?)\b"), 1),
+    ("adres", re.compile(  # in lower case, a compound street name only: "vlasstraat 4"
+        r"\b[a-z][a-z'\-]{2,}(?:straat|laan|weg|plein|gracht|kade|dreef|singel|steeg|dijk|"
+        r"pad|hof)\s+\d{1,5}(?:\s?[a-z]\b|-\d{1,4})?"), 0),
+    ("postcode", re.compile(  # "2565 ka Den Haag": lower-case letters before a place name
+        r"\b([1-9]\d{3} ?(?!en|of|in|op|om|te|de|al|na|zo|nu|is|ik|je|we|ze|er|ja|nr)[a-z]{2})"
+        r"(?=[ \t]+[A-Z][a-z])"), 1),
     ("geboortedatum", re.compile(
         r"(?i)\b(?:geboren|geb\.|geboortedatum:?|geboortejaar:?)\s+(?:op\s+|in\s+|op:?\s*)?"
         r"((?:\d{1,2}[-/. ]\s?(?:\d{1,2}|" + MONTHS + r")(?:[-/. ]\s?\d{2,4})?)|(?:19|20)\d{2})\b"),

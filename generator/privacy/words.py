@@ -187,3 +187,64 @@ def ordinary_words() -> frozenset[str]:
     except Exception:  # pragma: no cover
         pass
     return frozenset(words)
+
+
+@functools.cache
+def lemma_table() -> dict[str, str]:
+    """spaCy's Dutch lemma lookup (form → lemma, lower case): "toon" → "tonen", "vissers" →
+    "visser", "lieve" → "lief". A word whose lemma differs from it is an inflected Dutch word;
+    a name is its own lemma. Empty without spacy-lookups-data."""
+    try:
+        import spacy_lookups_data
+
+        path = Path(spacy_lookups_data.__file__).parent / "data" / "nl_lemma_lookup.json.gz"
+        table = json.loads(gzip.decompress(path.read_bytes()))
+    except Exception:  # pragma: no cover
+        return {}
+    return {k.lower(): v.lower() for k, v in table.items()}
+
+
+@functools.cache
+def lemma_index() -> dict[str, frozenset[str]]:
+    """spaCy's Dutch lemma index by part of speech ("verb": "gaan", "bellen"; "adj": "zwart";
+    "noun": "visser", but also names such as "daan"). Empty without spacy-lookups-data."""
+    try:
+        import spacy_lookups_data
+
+        path = Path(spacy_lookups_data.__file__).parent / "data" / "nl_lemma_index.json.gz"
+        index = json.loads(gzip.decompress(path.read_bytes()))
+    except Exception:  # pragma: no cover
+        return {}
+    return {pos: frozenset(words) for pos, words in index.items()}
+
+
+def verb_lemmas() -> frozenset[str]:
+    """The verbs of spaCy's Dutch lemma index ("gaan", "bellen", "hebben")."""
+    return lemma_index().get("verb", frozenset())
+
+
+IRREGULAR_STEMS = {"ben": "zijn", "heb": "hebben", "kan": "kunnen", "mag": "mogen",
+                   "zal": "zullen", "wil": "willen", "ga": "gaan", "sta": "staan", "doe": "doen",
+                   "zie": "zien", "sla": "slaan"}
+
+
+def verb_stem(lower: str) -> str | None:
+    """The infinitive when ``lower`` is the stem of a Dutch verb (the imperative and the
+    "ik" form: "toon" → "tonen", "leen" → "lenen", "dien" → "dienen", "wil" → "willen",
+    "leef" → "leven"), by Dutch spelling rules checked against spaCy's verb list."""
+    if lower in IRREGULAR_STEMS:
+        return IRREGULAR_STEMS[lower]
+    if len(lower) < 3:
+        return None
+    verbs = verb_lemmas()
+    base = lower[:-1] + {"f": "v", "s": "z"}.get(lower[-1], lower[-1])
+    candidates = [lower + "en", base + "en", lower + lower[-1] + "en"]
+    if len(lower) >= 3 and lower[-2] == lower[-3] and lower[-2] in "aeou":
+        candidates += [lower[:-2] + lower[-1] + "en", base[:-2] + base[-1] + "en"]
+    return next((c for c in candidates if c in verbs), None)
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """deduce's list of common Dutch words that are also names ("winter", "hoop", "kok")."""
+    return frozenset(w.lower() for w in _deduce_list("whitelist", "lst_common_word"))
