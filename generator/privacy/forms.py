@@ -188,11 +188,13 @@ def _unmistakable_lower_first_name(word: str) -> bool:
     "wojciech", "anne-fleur": every part a first name): a name without any cue. Words that
     name lists hold but that are Dutch in lower case ("maatje", "nam") are in
     ``data/lower_case_words.txt``."""
-    if len(word) < 3 or word in PARTICLES or word in TITLES or word in NOT_NAMES \
-            or word in lower_case_words():
+    firsts, ordinary = first_names(), ordinary_words()
+    if len(word) < 3 or ("-" not in word and (word in ordinary or word.capitalize()
+                                              not in firsts)):
+        return False  # most lower-case words end here: a Dutch word, or no first name
+    if word in PARTICLES or word in TITLES or word in NOT_NAMES or word in lower_case_words():
         return False
     parts = [p for p in word.split("-") if p]
-    firsts, ordinary = first_names(), ordinary_words()
     if not parts or not all(len(p) >= 2 and p.capitalize() in firsts for p in parts):
         return False
     # one part may be a word too ("anne-fleur"), as long as another is not
