@@ -53,6 +53,13 @@ def story_path(project: Project, story_id: str, year: int) -> Path:
 def scaffold_story(project: Project, *, title: str, neighbourhood: str, author: str, team: str,
                    day: date, prefix: str | None = None, status: str = "draft") -> Path:
     """Write a new story file with a fresh id and return its path."""
+    for label, option, value in (("titel", "title", title), ("naam", "author", author),
+                                 ("team", "team", team)):
+        if not value or not value.strip():
+            raise ValueError(f"de {label} is leeg; geef er een met --{option} \"...\".")
+        if "\n" in value or "\r" in value:
+            raise ValueError(f"de {label} mag geen regeleinde bevatten; schrijf hem op één regel.")
+    title, author, team = title.strip(), author.strip(), team.strip()
     taxonomy = project.taxonomy()
     key = taxonomy.resolve_neighbourhood(neighbourhood)
     if key is None:

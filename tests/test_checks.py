@@ -177,6 +177,24 @@ def test_rijk_new_scaffolds_a_valid_story_with_a_fresh_id(tmp_path: Path) -> Non
     assert check.stories[0].status == "draft" and check.stories[0].consent is False
 
 
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--title", "", "de titel is leeg"),
+    ("--title", "   ", "de titel is leeg"),
+    ("--author", "", "de naam is leeg"),
+    ("--title", "Twee\nregels", "de titel mag geen regeleinde bevatten"),
+])
+def test_rijk_new_refuses_an_empty_or_multi_line_field_and_writes_nothing(
+        tmp_path: Path, option: str, value: str, message: str) -> None:
+    project = make_project(tmp_path / "p")
+    args = {"--title": "Een titel", "--author": "Samira Bakker",
+            "--team": "Buurtteam Gaasperdam", option: value}
+    result = CliRunner().invoke(main, [
+        "new", "--project", str(project), "--neighbourhood", "holendrecht-reigersbos",
+        "--date", "2019-06-01", *[x for pair in args.items() for x in pair]])
+    assert result.exit_code == 1 and message in result.output
+    assert not list((project / "stories").rglob("*.md"))
+
+
 def test_rijk_new_never_reuses_the_id_of_a_deleted_story(tmp_path: Path) -> None:
     """zo-2019-002 was published, cited, then withdrawn (deleted in git): a new story in the
     same wijk and year gets zo-2019-003, not the withdrawn id."""
