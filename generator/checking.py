@@ -23,6 +23,7 @@ def check_with_privacy(project: Project, paths: list[Path], privacy: bool = True
     result = project.check(paths, taxonomy) if paths else CheckResult()
     if suggestions and result.stories:
         result.problems.extend(label_suggestions(project, result))
+        result.problems.extend(effect_suggestions(project, result))
         result.problems.sort(key=lambda p: (p.path, p.line))
     if not privacy or not paths:
         return result
@@ -92,6 +93,26 @@ def finding_message(finding) -> str:
 def source_text(path: Path) -> str:
     """The raw body of a file, also when its front-matter is broken (for privacy previews)."""
     return read_source(path).body
+
+
+def effect_suggestions(project: Project, result: CheckResult) -> list[Problem]:
+    """One suggestion per story whose chosen themes bear on a social effect
+    (``taxonomy/effects.yml``) it does not name yet: the author confirms or leaves it."""
+    effects = project.taxonomy().effects
+    out: list[Problem] = []
+    for story in result.stories:
+        fitting = [(key, e, next(t for t in e.themes if t in story.themes))
+                   for key, e in effects.items()
+                   if key not in story.effects and any(t in story.themes for t in e.themes)]
+        if not fitting:
+            continue
+        names = " en ".join(f"'{e.label}' (via thema {theme})" for _k, e, theme in fitting)
+        fix = f"effects: [{', '.join([*story.effects, *(k for k, _e, _t in fitting)])}]"
+        line = story.line_of("effects") if story.effects else story.line_of("themes")
+        out.append(Problem(str(story.path), line, (
+            f"Dit verhaal past misschien bij het maatschappelijk effect {names}. Klopt dat? "
+            f"(in de front-matter: {fix})"), "suggestion", "effects"))
+    return out
 
 
 def label_suggestions(project: Project, result: CheckResult) -> list[Problem]:

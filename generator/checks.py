@@ -134,7 +134,7 @@ class _StoryChecker:
         self.check_status()
         self.check_withdrawn()
         self.check_example()
-        for kind in ("themes", "values", "domains"):
+        for kind in ("themes", "values", "domains", "effects"):
             self.check_keys(kind)
         self.check_text_fields()
         self.check_body()

@@ -26,8 +26,8 @@ STATUS_LABELS: dict[str, str] = {
 REQUIRED_FIELDS: tuple[str, ...] = (
     "id", "title", "date", "author", "team", "neighbourhood", "consent", "status",
 )
-OPTIONAL_FIELDS: tuple[str, ...] = ("themes", "values", "domains", "summary", "feedback",
-                                     "example")
+OPTIONAL_FIELDS: tuple[str, ...] = ("themes", "values", "domains", "effects", "summary",
+                                     "feedback", "example")
 
 
 class Story(BaseModel):
@@ -42,6 +42,9 @@ class Story(BaseModel):
     themes: list[str] = Field(default_factory=list)
     values: list[str] = Field(default_factory=list)
     domains: list[str] = Field(default_factory=list)
+    effects: list[str] = Field(default_factory=list)
+    """Keys of ``taxonomy/effects.yml``: the social effects the author says this story
+    speaks to (optional; the themes also tie a story to effects)."""
     consent: StrictBool  # never coerced: only a real True opens the gate
     status: Status
     summary: str | None = None

@@ -21,6 +21,7 @@ from generator.loader import is_boundary
 
 FIELD_ORDER: tuple[str, ...] = (
     "id", "title", "date", "author", "team", "neighbourhood", "themes", "values", "domains",
+    "effects",
     "consent", "status", "summary", "feedback", "example",
 )
 

@@ -34,7 +34,7 @@ waardenkringen, the themes and domains of the social domain, the CBS indicators,
 training examples and stop words. ``rijk init`` copies them into a new project to edit."""
 
 DEFAULT_FILES = ("values.yml", "themes.yml", "domains.yml", "indicators.yml", "examples.yml",
-                 "stopwords.yml")
+                 "stopwords.yml", "effects.yml")
 
 
 def taxonomy_file(directory: Path | None, name: str) -> Path:
@@ -59,6 +59,17 @@ class Term(BaseModel):
     situations: list[str] = Field(default_factory=list)
     """What this looks like in a story, in a sentence or two each, without naming it: what the
     NLP step learns the label from when no author has chosen it yet (see ``generator.nlp``)."""
+
+
+class Effect(BaseModel):
+    """A social effect the municipality aims at (maatschappelijk effect): what it means, the
+    indicators that measure it and the themes that bear on it (``taxonomy/effects.yml``)."""
+
+    key: str
+    label: str
+    description: str = ""
+    indicators: list[str] = Field(default_factory=list)
+    themes: list[str] = Field(default_factory=list)
 
 
 class Neighbourhood(BaseModel):
@@ -118,6 +129,7 @@ class Taxonomy:
     values: dict[str, Term] = field(default_factory=dict)
     themes: dict[str, Term] = field(default_factory=dict)
     domains: dict[str, Term] = field(default_factory=dict)
+    effects: dict[str, Effect] = field(default_factory=dict)
     neighbourhoods: dict[str, Neighbourhood] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
     teams: list[str] = field(default_factory=list)
@@ -140,11 +152,26 @@ class Taxonomy:
             domains=load_entries(taxonomy_file(directory, "domains.yml"), Term),
             neighbourhoods=load_entries(directory / "neighbourhoods.yml", Neighbourhood),
             indicators=load_entries(taxonomy_file(directory, "indicators.yml"), Indicator),
+            effects=load_entries(taxonomy_file(directory, "effects.yml"), Effect),
             teams=[str(t) for t in orgs.get("teams", [])],
             organisations=[str(o) for o in orgs.get("organisations", [])],
             places=[str(p) for p in orgs.get("places", [])],
             directory=directory,
-        )
+        )._checked()
+
+    def _checked(self) -> Taxonomy:
+        """Every effect names indicators and themes that exist; the error names the file."""
+        path = taxonomy_file(self.directory, "effects.yml")
+        for key, effect in self.effects.items():
+            for kind, word, known in (("indicators", "indicator", self.indicators),
+                                      ("themes", "thema", self.themes)):
+                for ref in getattr(effect, kind):
+                    if ref not in known:
+                        line = _key_lines(path).get(key, 1)
+                        raise TaxonomyError(
+                            f"{path}:{line}: effect '{key}' noemt een onbekend {word} '{ref}'."
+                            f"{suggest(ref, list(known))} Kies uit: {', '.join(known)}.")
+        return self
 
     def resolve_neighbourhood(self, value: str) -> str | None:
         """Accept a taxonomy key or a CBS code (either style, any case); return the key."""

@@ -330,3 +330,49 @@ def test_the_privacy_scan_reads_the_text_of_a_pdf(tmp_path: Path) -> None:
     hits = scan_site(site, ["Fatma Yıldırım", "Henk Brouwer"])
     assert [(h.file, h.needle) for h in hits] == [("downloads/jaarverslag-2019.pdf",
                                                    "Fatma Yıldırım")]
+
+
+def page_text(path: Path) -> str:
+    """The visible text of a built page, tags removed, spaces collapsed."""
+    import html as html_lib
+
+    text = re.sub(r"<(script|svg).*?</\1>", " ", path.read_text(encoding="utf-8"), flags=re.S)
+    return html_lib.unescape(" ".join(re.sub(r"<[^>]+>", " ", text).split()))
+
+
+def test_an_effect_defined_only_in_the_taxonomy_shows_its_figures_and_stories(
+        tmp_path: Path) -> None:
+    """A municipality adds its own effect; one story declares it, another speaks to it through
+    a theme; the effect page, the report and `rijk check` all know it."""
+    effects = (ROOT / "generator" / "defaults" / "taxonomy" / "effects.yml").read_text(
+        encoding="utf-8") + (
+        "\nschone-buurt:\n  label: Een schone en hele buurt\n"
+        "  description: Minder zwerfvuil en kapotte spullen op straat.\n"
+        "  indicators: [inwoners]\n  themes: [veiligheid]\n")
+    project = make_project(tmp_path / "p", {
+        "2019/zo-2019-001.md": story_text(
+            "zo-2019-001", "Bewoners ruimden samen de speeltuin op. " * 20, title="Opruimdag",
+            themes="[participatie]").replace("consent: true", "effects: [schone-buurt]\n"
+                                             "consent: true"),
+        "2019/zo-2019-002.md": story_text(
+            "zo-2019-002", "De straatverlichting werd gerepareerd na een melding. " * 20,
+            title="Licht in de straat", themes="[veiligheid]"),
+    })
+    (project / "taxonomy" / "effects.yml").write_text(effects, encoding="utf-8")
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr[-3000:]
+    page = page_text(site / "effecten" / "schone-buurt" / "index.html")
+    assert "Een schone en hele buurt" in page and "Opruimdag" in page
+    assert "Licht in de straat" in page and "Veiligheid" in page  # via its theme
+    assert "gekozen" in page
+    assert re.search(r"Amsterdam \(hele gemeente\) 844\.947 862\.965", page)  # 2017, 2019
+    report = page_text(site / "jaarverslag" / "2019" / "index.html")
+    assert report.index("Maatschappelijke effecten") < report.index("Cijfers van de wijken")
+    assert "Een schone en hele buurt" in report
+    bad = project / "stories" / "2019" / "zo-2019-002.md"
+    bad.write_text(bad.read_text(encoding="utf-8").replace(
+        "consent: true", "effects: [schone-buurtt]\nconsent: true"), encoding="utf-8")
+    check = check_corpus([bad], Taxonomy.load(project / "taxonomy"))
+    assert any("onbekende sleutel 'schone-buurtt' in effects" in p.message
+               and "schone-buurt" in p.message for p in check.errors)

@@ -89,6 +89,7 @@ class Renderer:
             self.page("jaarverslag/index.md", "reports_index.md.j2", "Jaarverslagen"),
             self.page("wat-valt-op.md", "clusters.md.j2", "Wat valt op"),
             self.page("methode.md", "method.md.j2", "Methode"),
+            self.page("effecten/index.md", "effects_index.md.j2", "Maatschappelijke effecten"),
             self.page("downloads.md", "downloads.md.j2", "Downloads",
                       pdfs=report_pdf.documents(s)),
         ]
@@ -102,6 +103,9 @@ class Renderer:
         for hood in tax.neighbourhoods.values():
             pages.append(self.page(f"wijken/{hood.key}.md", "neighbourhood.md.j2",
                                    hood.short_name, hood=hood))
+        for effect in tax.effects.values():
+            pages.append(self.page(f"effecten/{effect.key}.md", "effect.md.j2", effect.label,
+                                   effect=effect))
         for term in tax.themes.values():
             pages.append(self.page(f"themas/{term.key}.md", "term.md.j2", term.label,
                                    term=term, kind="themes"))
@@ -129,6 +133,8 @@ class Renderer:
             {"Jaarverslagen": ["jaarverslag/index.md",
                                *({str(y): f"jaarverslag/{y}.md"} for y in reversed(s.years))]},
             {"Wijken": "wijken/index.md"},
+            {"Effecten": ["effecten/index.md",
+                          *({e.label: f"effecten/{k}.md"} for k, e in tax.effects.items())]},
             {"Thema's": ["themas/index.md",
                          *({t.label: f"themas/{k}.md"} for k, t in tax.themes.items())]},
             {"Waarden": ["waarden/index.md",

@@ -58,6 +58,8 @@ class StoryView:
     values: list[LabelView]
     domains: list[Term]
     cluster: int | None = None
+    effects: list[str] = field(default_factory=list)
+    """The effects the author declared (``effects:``)."""
 
     @property
     def id(self) -> str:
@@ -228,6 +230,47 @@ class SiteStructure:
         store = self.data.figures
         return sorted(store.years()) if store is not None else []
 
+    def effect_stories(self, key: str, year: int | None = None) -> list[tuple[StoryView, str]]:
+        """The stories that speak to effect ``key``, each with why: "gekozen" (the author
+        declared the effect) or the label of the theme that ties it to the effect (declared or
+        inferred with confidence, as counted everywhere). Declared first, then by date."""
+        effect = self.taxonomy.effects.get(key)
+        if effect is None:
+            return []
+        pool = self.stories if year is None else self._by_year.get(year, [])
+        found: list[tuple[StoryView, str]] = []
+        for story in pool:
+            if key in story.effects:
+                found.append((story, "gekozen"))
+                continue
+            theme = next((t for t in effect.themes if t in story.theme_keys()), None)
+            if theme is not None:
+                found.append((story, self.taxonomy.themes[theme].label))
+        return sorted(found, key=lambda pair: (pair[1] != "gekozen", pair[0].public.story.date,
+                                               pair[0].id))
+
+    def figure_series(self, code: str, indicator: str) -> list[tuple[int, str]]:
+        """``(year, formatted value)`` of one indicator for one region, for every figures
+        year ("geen gegevens" where CBS published nothing)."""
+        store = self.data.figures
+        found = self.taxonomy.indicators.get(indicator)
+        if store is None or found is None:
+            return []
+        series = []
+        for year in self.figure_years():
+            figure = store.latest(code, indicator, year)
+            if figure is not None and figure.year == year:
+                series.append((year, format_value(figure.value, found)))
+            else:
+                series.append((year, "geen gegevens"))
+        return series
+
+    def figure_value(self, code: str, indicator: str, year: int) -> float | None:
+        """The raw value of one figure in exactly ``year`` (for charts), or ``None``."""
+        store = self.data.figures
+        figure = store.latest(code, indicator, year) if store is not None else None
+        return figure.value if figure is not None and figure.year == year else None
+
     def figure_sources(self) -> str:
         """The CBS tables behind the figures, for a "Bron: CBS" line: "CBS Kerncijfers wijken
         en buurten 2017 (StatLine 83765NED); …" (the ``source`` column of ``figures/*.csv``)."""
@@ -259,6 +302,7 @@ def build_structure(data: SiteData) -> SiteStructure:
             themes=_labels(taxonomy.themes, story.themes, labels.themes if labels else None),
             values=_labels(taxonomy.values, story.values, labels.values if labels else None),
             domains=[taxonomy.domains[d] for d in story.domains if d in taxonomy.domains],
+            effects=[e for e in story.effects if e in taxonomy.effects],
             cluster=analysis.cluster_of.get(story.id) if analysis is not None else None,
         ))
     return SiteStructure(data=data, stories=views, has_analysis=analysis is not None)
