@@ -150,3 +150,24 @@ def test_story_page_passes_axe(browser, served_demo: str) -> None:
     assert results.response["violations"] == [], [v["id"] for v in
                                                   results.response["violations"]]
     page.close()
+
+
+def test_a_report_page_prints_on_a4_with_only_its_content(browser, served_demo: str,
+                                                           tmp_path) -> None:
+    """A director prints /jaarverslag/2019/: A4 (the print stylesheet's @page), no menu or
+    search, the wide table in full."""
+    import io
+
+    from pypdf import PdfReader
+
+    page = browser.new_page()
+    page.goto(served_demo + "/jaarverslag/2019/")
+    page.emulate_media(media="print")
+    assert page.locator(".md-header").first.evaluate("e => getComputedStyle(e).display") == \
+        "none"
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=False)))
+    box = pdf.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+    text = " ".join(p.extract_text() or "" for p in pdf.pages)
+    assert "Jaarverslag 2019" in text and "Holendrecht" in text
+    page.close()
