@@ -63,6 +63,8 @@ def privacy_findings(deidentifier, result: CheckResult,
         parts += [(str(story.path), story.title, story.line_of("title")),
                   (str(story.path), story.summary or "", story.line_of("summary")),
                   (str(story.path), story.body, story.body_line)]
+        parts += [(str(story.path), signal.text, story.line_of("signals"))
+                  for signal in story.signals]
     valid = {Path(story.path).resolve() for story in result.stories}
     for path in story_files(paths or []):
         if path.resolve() in valid:

@@ -136,6 +136,7 @@ class _StoryChecker:
         self.check_example()
         for kind in ("themes", "values", "domains", "effects"):
             self.check_keys(kind)
+        self.check_signals()
         self.check_text_fields()
         self.check_body()
         if any(p.is_error for p in self.problems):
@@ -290,6 +291,54 @@ class _StoryChecker:
             elif key not in keys:
                 keys.append(key)
         self.clean[kind] = keys
+
+    def check_signals(self) -> None:
+        """``signals:`` is a list of ``{kind, text, domain?}``; every problem at its line."""
+        value = self.meta.get("signals")
+        if value is None:
+            self.clean["signals"] = []
+            return
+        example = ("signals:\n  - kind: wachtlijst\n    domain: wmo\n    text: \"Zes "
+                   "maanden wachten op een traplift.\"")
+        if not isinstance(value, list):
+            self.error("signals", f"'signals' moet een lijst zijn, bijvoorbeeld:\n{example}")
+            return
+        kinds, domains = self.taxonomy.signal_kinds, self.taxonomy.domains
+        signals: list[dict[str, str]] = []
+        for number, item in enumerate(value, start=1):
+            where = f"signaal {number}"
+            if not isinstance(item, dict):
+                self.error("signals", f"{where}: verwacht kind en text, bijvoorbeeld:\n{example}")
+                continue
+            unknown = sorted(set(item) - {"kind", "text", "domain"})
+            if unknown:
+                self.error("signals", f"{where}: onbekend veld '{unknown[0]}'; gebruik kind, "
+                           "text en (optioneel) domain.")
+                continue
+            kind = item.get("kind")
+            text = item.get("text")
+            domain = item.get("domain") or ""
+            if not isinstance(kind, str) or kind.strip() not in kinds:
+                typed = kind if isinstance(kind, str) else ""
+                self.error("signals", f"{where}: onbekende soort '{typed}'."
+                           f"{suggest(typed, list(kinds))} Kies uit: {', '.join(kinds)}.")
+                continue
+            if not isinstance(text, str) or not text.strip():
+                self.error("signals", f"{where}: 'text' ontbreekt; schrijf in één regel wat "
+                           "er in de weg zat.")
+                continue
+            if "\n" in text.strip() or len(text.strip()) > 300:
+                self.error("signals", f"{where}: houd de tekst op één regel (hoogstens 300 "
+                           "tekens); het verhaal zelf vertelt de rest.")
+                continue
+            if domain and (not isinstance(domain, str) or domain.strip() not in domains):
+                self.error("signals", f"{where}: onbekend domein '{domain}'."
+                           f"{suggest(str(domain), list(domains))} Kies uit: "
+                           f"{', '.join(domains)}.")
+                continue
+            signals.append({"kind": kind.strip(), "text": " ".join(text.split()),
+                            "domain": domain.strip() if isinstance(domain, str) else ""})
+        self.clean["signals"] = signals
 
     def check_text_fields(self) -> None:
         for key in ("title", "author", "team", "summary", "feedback"):

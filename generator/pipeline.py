@@ -92,8 +92,11 @@ def gate(stories: list[Story]) -> tuple[list[Story], int]:
 
 
 def story_fields(story: Story) -> dict[str, str]:
-    """The text fields that are published, de-identified together (one person, one name)."""
-    return {"title": story.title, "summary": story.summary or "", "body": story.body}
+    """The text fields that are published, de-identified together (one person, one name):
+    title, summary, body and each signal's text (``signal_0`` …)."""
+    fields = {"title": story.title, "summary": story.summary or "", "body": story.body}
+    fields.update({f"signal_{i}": signal.text for i, signal in enumerate(story.signals)})
+    return fields
 
 
 def deidentify(stories: list[Story], taxonomy: Taxonomy, cache: Path | None,
@@ -126,7 +129,9 @@ def deidentify(stories: list[Story], taxonomy: Taxonomy, cache: Path | None,
             # reviewer feedback): nothing in a template can reach the source text
             published = story.model_copy(update={
                 "title": fields["title"], "summary": fields["summary"] or None,
-                "body": fields["body"], "feedback": None})
+                "body": fields["body"], "feedback": None,
+                "signals": [signal.model_copy(update={"text": fields[f"signal_{i}"]})
+                            for i, signal in enumerate(story.signals)]})
             public.append(PublicStory(story=published, title=fields["title"],
                                       summary=fields["summary"], body=fields["body"],
                                       body_html=render_body(fields["body"]),

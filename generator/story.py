@@ -26,8 +26,19 @@ STATUS_LABELS: dict[str, str] = {
 REQUIRED_FIELDS: tuple[str, ...] = (
     "id", "title", "date", "author", "team", "neighbourhood", "consent", "status",
 )
-OPTIONAL_FIELDS: tuple[str, ...] = ("themes", "values", "domains", "effects", "summary",
-                                     "feedback", "example")
+OPTIONAL_FIELDS: tuple[str, ...] = ("themes", "values", "domains", "effects", "signals",
+                                     "summary", "feedback", "example")
+
+
+class Signal(BaseModel):
+    """A signal for policy (frontlijnsturing): what stood in the way, in one line.
+
+    ``kind`` is a key of ``taxonomy/signals.yml``, ``domain`` one of ``domains.yml`` (or
+    empty); ``text`` is published de-identified, like the story."""
+
+    kind: str
+    text: str
+    domain: str = ""
 
 
 class Story(BaseModel):
@@ -42,6 +53,7 @@ class Story(BaseModel):
     themes: list[str] = Field(default_factory=list)
     values: list[str] = Field(default_factory=list)
     domains: list[str] = Field(default_factory=list)
+    signals: list[Signal] = Field(default_factory=list)
     effects: list[str] = Field(default_factory=list)
     """Keys of ``taxonomy/effects.yml``: the social effects the author says this story
     speaks to (optional; the themes also tie a story to effects)."""
@@ -67,6 +79,10 @@ class Story(BaseModel):
         return self.status == "published" and self.consent is True
 
     def line_of(self, field: str) -> int:
+        """The source line of a front-matter field; a signal's text (``signal_0``) is at the
+        ``signals:`` line."""
+        if field.startswith("signal_"):
+            field = "signals"
         return self.lines.get(field, 1)
 
     def text_for_analysis(self) -> str:

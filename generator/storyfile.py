@@ -21,7 +21,7 @@ from generator.loader import is_boundary
 
 FIELD_ORDER: tuple[str, ...] = (
     "id", "title", "date", "author", "team", "neighbourhood", "themes", "values", "domains",
-    "effects",
+    "effects", "signals",
     "consent", "status", "summary", "feedback", "example",
 )
 

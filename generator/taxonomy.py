@@ -34,7 +34,7 @@ waardenkringen, the themes and domains of the social domain, the CBS indicators,
 training examples and stop words. ``rijk init`` copies them into a new project to edit."""
 
 DEFAULT_FILES = ("values.yml", "themes.yml", "domains.yml", "indicators.yml", "examples.yml",
-                 "stopwords.yml", "effects.yml")
+                 "stopwords.yml", "effects.yml", "signals.yml")
 
 
 def taxonomy_file(directory: Path | None, name: str) -> Path:
@@ -130,6 +130,8 @@ class Taxonomy:
     themes: dict[str, Term] = field(default_factory=dict)
     domains: dict[str, Term] = field(default_factory=dict)
     effects: dict[str, Effect] = field(default_factory=dict)
+    signal_kinds: dict[str, Term] = field(default_factory=dict)
+    """``taxonomy/signals.yml``: the kinds of signal for policy ("wachtlijst", "regel")."""
     neighbourhoods: dict[str, Neighbourhood] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
     teams: list[str] = field(default_factory=list)
@@ -153,6 +155,7 @@ class Taxonomy:
             neighbourhoods=load_entries(directory / "neighbourhoods.yml", Neighbourhood),
             indicators=load_entries(taxonomy_file(directory, "indicators.yml"), Indicator),
             effects=load_entries(taxonomy_file(directory, "effects.yml"), Effect),
+            signal_kinds=load_entries(taxonomy_file(directory, "signals.yml"), Term),
             teams=[str(t) for t in orgs.get("teams", [])],
             organisations=[str(o) for o in orgs.get("organisations", [])],
             places=[str(p) for p in orgs.get("places", [])],

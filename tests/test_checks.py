@@ -237,3 +237,32 @@ def test_published_without_consent_is_named_at_the_consent_line(tmp_path: Path) 
     found = [p for p in result.problems if "consent: false" in p.message]
     assert [(p.line, p.is_error) for p in found] == [(line, False)]
     assert "consent: true" in found[0].message and not result.stories[0].is_public
+
+
+@pytest.mark.parametrize(("signals", "message"), [
+    ("signals: wachtlijst", "'signals' moet een lijst zijn"),
+    ("signals:\n  - kind: wachtlijstt\n    text: Lang wachten.", "onbekende soort 'wachtlijstt'"),
+    ("signals:\n  - kind: wachtlijst", "'text' ontbreekt"),
+    ("signals:\n  - kind: regel\n    domain: zorg\n    text: x", "onbekend domein 'zorg'"),
+    ("signals:\n  - kind: regel\n    txt: x", "onbekend veld 'txt'"),
+])
+def test_a_wrong_signal_is_an_error_at_its_line(tmp_path: Path, signals: str,
+                                                message: str) -> None:
+    text = VALID.replace("consent: true", signals + "\nconsent: true")
+    path = tmp_path / "2019" / "zo-2019-001.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    result = check_corpus([path], TAXONOMY)
+    line = text.splitlines().index(signals.splitlines()[0]) + 1
+    assert [(p.line, message in p.message) for p in result.errors] == [(line, True)], \
+        [p.format() for p in result.problems]
+
+
+def test_a_good_signal_is_kept_with_its_kind_domain_and_text(tmp_path: Path) -> None:
+    text = VALID.replace("consent: true", "signals:\n  - kind: tussen-wetten\n    domain: wmo\n"
+                         "    text: \"Viel tussen  Wmo en Zvw.\"\nconsent: true")
+    path = tmp_path / "x.md"
+    path.write_text(text, encoding="utf-8")
+    story = check_corpus([path], TAXONOMY).stories[0]
+    assert [(s.kind, s.domain, s.text) for s in story.signals] == [
+        ("tussen-wetten", "wmo", "Viel tussen Wmo en Zvw.")]

@@ -340,7 +340,7 @@ def page_text(path: Path) -> str:
     return html_lib.unescape(" ".join(re.sub(r"<[^>]+>", " ", text).split()))
 
 
-def test_an_effect_defined_only_in_the_taxonomy_shows_its_figures_and_stories(
+def test_an_effect_and_a_signal_defined_only_in_the_taxonomy_show_on_their_pages(
         tmp_path: Path) -> None:
     """A municipality adds its own effect; one story declares it, another speaks to it through
     a theme; the effect page, the report and `rijk check` all know it."""
@@ -356,7 +356,10 @@ def test_an_effect_defined_only_in_the_taxonomy_shows_its_figures_and_stories(
                                              "consent: true"),
         "2019/zo-2019-002.md": story_text(
             "zo-2019-002", "De straatverlichting werd gerepareerd na een melding. " * 20,
-            title="Licht in de straat", themes="[veiligheid]"),
+            title="Licht in de straat", themes="[veiligheid]").replace(
+            "consent: true", "signals:\n  - kind: wachtlijst\n    domain: wmo\n"
+            "    text: \"Mevrouw Owusu-Ansah wacht al acht maanden op een scootmobiel.\"\n"
+            "consent: true"),
     })
     (project / "taxonomy" / "effects.yml").write_text(effects, encoding="utf-8")
     site = project / "site"
@@ -367,8 +370,14 @@ def test_an_effect_defined_only_in_the_taxonomy_shows_its_figures_and_stories(
     assert "Licht in de straat" in page and "Veiligheid" in page  # via its theme
     assert "gekozen" in page
     assert re.search(r"Amsterdam \(hele gemeente\) 844\.947 862\.965", page)  # 2017, 2019
+    signals = page_text(site / "signalen" / "2019" / "index.html")
+    assert "wacht al acht maanden op een scootmobiel" in signals and "Licht in de straat" in signals
+    for path, text in site_text(site).items():  # the name in the signal is de-identified
+        assert "Owusu" not in text, path
+    assert "Owusu" not in (site / "data" / "signalen.csv").read_text(encoding="utf-8")
     report = page_text(site / "jaarverslag" / "2019" / "index.html")
     assert report.index("Maatschappelijke effecten") < report.index("Cijfers van de wijken")
+    assert "Signalen voor beleid" in report
     assert "Een schone en hele buurt" in report
     bad = project / "stories" / "2019" / "zo-2019-002.md"
     bad.write_text(bad.read_text(encoding="utf-8").replace(

@@ -44,6 +44,8 @@ def story_record(story: StoryView, site_url: str) -> dict[str, Any]:
         "inferred_themes": _inferred(story.themes),
         "inferred_values": _inferred(story.values),
         "cluster": story.cluster,
+        "signals": [{"kind": sig.kind, "domain": sig.domain, "text": sig.text}
+                    for sig in st.signals],
         "summary": story.public.summary,
         "text": story.public.body,
         "url": f"{site_url}{story.url}",
@@ -116,6 +118,37 @@ def figures_csv(structure: SiteStructure) -> str:
     return buffer.getvalue()
 
 
+SIGNAL_COLUMNS = ("story", "year", "kind", "kind_label", "domain", "text", "neighbourhood",
+                  "cbs_code", "url")
+
+
+def signals_csv(structure: SiteStructure, site_url: str = "") -> str:
+    """One row per signal for policy, with its story's id, wijk and address."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SIGNAL_COLUMNS)
+    kinds = structure.taxonomy.signal_kinds
+    for story, sig in structure.signals():
+        writer.writerow([story.id, story.year, sig.kind,
+                         kinds[sig.kind].label if sig.kind in kinds else "", sig.domain,
+                         sig.text, story.neighbourhood.key, story.neighbourhood.code,
+                         f"{site_url}{story.url}"])
+    return buffer.getvalue()
+
+
+SIGNAL_FIELDS: dict[str, tuple[str, str]] = {
+    "story": ("string", "Id van het verhaal waar het signaal uit komt"),
+    "year": ("year", "Jaar van het verhaal"),
+    "kind": ("string", "Soort signaal (sleutel uit taxonomy/signals.yml)"),
+    "kind_label": ("string", "Naam van de soort"),
+    "domain": ("string", "Domein (jeugdwet, wmo …), leeg als niet genoemd"),
+    "text": ("string", "Wat er in de weg zat, in één regel (gede-identificeerd)"),
+    "neighbourhood": ("string", "Sleutel van de wijk"),
+    "cbs_code": ("string", "CBS-wijkcode"),
+    "url": ("string", "Vast adres van het verhaal"),
+}
+
+
 def _number(value: float | None) -> str:
     """``18260`` for a whole number, ``15.2`` otherwise, "" for missing (never 0)."""
     if value is None:
@@ -160,9 +193,12 @@ def datapackage_json(structure: SiteStructure, site_url: str = "", site_name: st
     describing ``verhalen.csv`` and ``cijfers.csv``: fields, types, units, licences, sources."""
 
     def schema(fields: dict[str, tuple[str, str]], key: str) -> dict[str, Any]:
-        return {"fields": [{"name": name, "type": kind, "description": text}
-                           for name, (kind, text) in fields.items()],
-                "primaryKey": key, "missingValues": [""]}
+        found: dict[str, Any] = {"fields": [{"name": name, "type": kind, "description": text}
+                                            for name, (kind, text) in fields.items()],
+                                 "missingValues": [""]}
+        if key:  # signals have none: a story may give two signals of one kind
+            found["primaryKey"] = key
+        return found
 
     figure_schema = schema(FIGURE_FIELDS, "")
     figure_schema["primaryKey"] = ["year", "cbs_code", "indicator"]
@@ -180,6 +216,10 @@ def datapackage_json(structure: SiteStructure, site_url: str = "", site_name: st
             {"name": "verhalen", "path": "verhalen.csv", "profile": "tabular-data-resource",
              "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
              "title": "Verhalen", "schema": schema(STORY_FIELDS, "id"),
+             "sources": [{"title": site_name or "Rijke Verantwoording"}]},
+            {"name": "signalen", "path": "signalen.csv", "profile": "tabular-data-resource",
+             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+             "title": "Signalen voor beleid", "schema": schema(SIGNAL_FIELDS, ""),
              "sources": [{"title": site_name or "Rijke Verantwoording"}]},
             {"name": "cijfers", "path": "cijfers.csv", "profile": "tabular-data-resource",
              "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
@@ -203,6 +243,7 @@ def all_exports(structure: SiteStructure, site_url: str = "",
         "data/verhalen.csv": stories_csv(structure, site_url),
         "data/clusters.json": clusters_json(structure),
         "data/cijfers.csv": figures_csv(structure),
+        "data/signalen.csv": signals_csv(structure, site_url),
         "data/verhalen.bib": bibtex(refs),
         "data/verhalen.csl.json": csl_json(refs),
         "data/datapackage.json": datapackage_json(structure, site_url, site_name),

@@ -90,6 +90,7 @@ class Renderer:
             self.page("wat-valt-op.md", "clusters.md.j2", "Wat valt op"),
             self.page("methode.md", "method.md.j2", "Methode"),
             self.page("effecten/index.md", "effects_index.md.j2", "Maatschappelijke effecten"),
+            self.page("signalen/index.md", "signals_index.md.j2", "Signalen voor beleid"),
             self.page("downloads.md", "downloads.md.j2", "Downloads",
                       pdfs=report_pdf.documents(s)),
         ]
@@ -103,6 +104,9 @@ class Renderer:
         for hood in tax.neighbourhoods.values():
             pages.append(self.page(f"wijken/{hood.key}.md", "neighbourhood.md.j2",
                                    hood.short_name, hood=hood))
+        for year in s.signal_years():
+            pages.append(self.page(f"signalen/{year}.md", "signals_year.md.j2",
+                                   f"Signalen {year}", year=year))
         for effect in tax.effects.values():
             pages.append(self.page(f"effecten/{effect.key}.md", "effect.md.j2", effect.label,
                                    effect=effect))
@@ -133,6 +137,8 @@ class Renderer:
             {"Jaarverslagen": ["jaarverslag/index.md",
                                *({str(y): f"jaarverslag/{y}.md"} for y in reversed(s.years))]},
             {"Wijken": "wijken/index.md"},
+            {"Signalen": ["signalen/index.md",
+                          *({str(y): f"signalen/{y}.md"} for y in reversed(s.signal_years()))]},
             {"Effecten": ["effecten/index.md",
                           *({e.label: f"effecten/{k}.md"} for k, e in tax.effects.items())]},
             {"Thema's": ["themas/index.md",

@@ -249,6 +249,19 @@ class SiteStructure:
         return sorted(found, key=lambda pair: (pair[1] != "gekozen", pair[0].public.story.date,
                                                pair[0].id))
 
+    def signals(self, year: int | None = None) -> list[tuple[StoryView, Any]]:
+        """Every signal of the public stories (de-identified text), with its story; by kind
+        (taxonomy order), domain, date."""
+        order = {k: i for i, k in enumerate(self.taxonomy.signal_kinds)}
+        pool = self.stories if year is None else self._by_year.get(year, [])
+        found = [(story, signal) for story in pool for signal in story.public.story.signals]
+        return sorted(found, key=lambda pair: (order.get(pair[1].kind, len(order)),
+                                               pair[1].domain, pair[0].public.story.date,
+                                               pair[0].id))
+
+    def signal_years(self) -> list[int]:
+        return sorted({story.year for story, _signal in self.signals()})
+
     def figure_series(self, code: str, indicator: str) -> list[tuple[int, str]]:
         """``(year, formatted value)`` of one indicator for one region, for every figures
         year ("geen gegevens" where CBS published nothing)."""

@@ -54,6 +54,7 @@ def privacy_report(stories_dir: Path, taxonomy_dir: Path, keep: list[str],
     open_risks = 0
     for story in public:
         fields = {"title": story.title, "summary": story.summary or "", "body": story.body}
+        fields.update({f"signal_{i}": sig.text for i, sig in enumerate(story.signals)})
         analysis = deidentifier.analyse(fields)
         kinds = Counter(span.kind for spans in analysis.values() for span in spans)
         totals.update(kinds)
