@@ -209,8 +209,10 @@ class _StoryChecker:
         key = self.taxonomy.resolve_neighbourhood(str(value))
         if key is None:
             hint = suggest(str(value), list(self.taxonomy.neighbourhoods))
+            example = next(iter(self.taxonomy.neighbourhoods.values()), None)
+            code = example.code if example else "WK036396"
             self.error("neighbourhood", f"onbekende wijk '{value}'.{hint} Gebruik een sleutel "
-                       "uit taxonomy/neighbourhoods.yml of een CBS-code zoals WK036396.")
+                       f"uit taxonomy/neighbourhoods.yml of een CBS-code zoals {code}.")
             return
         self.clean["neighbourhood"] = key
 

@@ -312,7 +312,7 @@ def _write_examples(folder: Path, result: InitResult,
         story_id = f"{wijk.prefix}-{year}-001"
         fields = {
             "id": story_id, "title": example["title"], "date": date(year, 7, 1),
-            "author": "Voorbeeld (rijk init)", "team": teams[area], "neighbourhood": wijk.key,
+            "author": "Anne Voorbeeld", "team": teams[area], "neighbourhood": wijk.key,
             "themes": example["themes"], "values": example["values"],
             "domains": example["domains"], "consent": True, "status": "published",
             "summary": example["summary"], "example": True,

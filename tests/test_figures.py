@@ -198,10 +198,25 @@ def test_latest_missing_value_is_reported_missing_not_older(tmp_path: Path) -> N
     (tmp_path / "eigen.csv").write_text(
         "year,neighbourhood,indicator,value,source\n"
         "2017,WK036396,bijstand,1470,CBS 2017\n"
-        "2019,WK036396,bijstand,,CBS 2019\n", encoding="utf-8")
+        "2019,WK036396,bijstand,,CBS 2019\n"
+        "2019,WK036398,bijstand,20,CBS 2019\n", encoding="utf-8")
     figure = load_figures(tmp_path).latest(HOLENDRECHT, "bijstand", 2020)
-    assert figure is not None and figure.is_missing
+    assert figure is not None and figure.is_missing  # suppressed for this wijk in 2019
     assert figure.year == 2019 and figure.value is None
+
+
+def test_a_variable_cbs_has_not_published_for_a_year_shows_the_year_before(
+        tmp_path: Path) -> None:
+    """CBS fills a kwb year in stages: empty for every region is "nog niet gepubliceerd"."""
+    (tmp_path / "eigen.csv").write_text(
+        "year,neighbourhood,indicator,value,source\n"
+        "2017,WK036396,bijstand,1470,CBS 2017\n"
+        "2019,WK036396,bijstand,,CBS 2019\n"
+        "2019,WK036398,bijstand,,CBS 2019\n", encoding="utf-8")
+    store = load_figures(tmp_path)
+    figure = store.latest(HOLENDRECHT, "bijstand", 2020)
+    assert (figure.year, figure.value) == (2017, 1470)
+    assert store.unpublished == [(2019, "bijstand")]
 
 
 def test_bad_figures_rows_give_dutch_errors_with_file_and_line(tmp_path: Path) -> None:

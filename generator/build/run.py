@@ -289,7 +289,12 @@ def _site_settings(ws: Workspace) -> dict[str, str]:
         raw = read_mkdocs_yml(ws.project.mkdocs_yml)
     except ConfigError as exc:
         raise BuildError(str(exc)) from None
-    return {"site_url": str(raw.get("site_url") or ""),
+    site_url = str(raw.get("site_url") or "")
+    if "//example.org" in site_url:
+        log.warning("%s: site_url is nog het voorbeeld %s; vaste adressen, citaties en "
+                    "QR-codes wijzen daarheen. Zet het adres waar de site komt te staan.",
+                    ws.project.mkdocs_yml.name, site_url)
+    return {"site_url": site_url,
             "site_name": ws.project.config.site_name or str(raw.get("site_name") or "")}
 
 

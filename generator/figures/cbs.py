@@ -160,6 +160,22 @@ def load_indicator_columns(path: Path) -> dict[str, tuple[str, ...]]:
     return result
 
 
+def _year_from_sheet(path: Path) -> int | None:
+    """The year in the first sheet's name of a kwb workbook ("kwb-2023"), if any."""
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    try:
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True)
+        name = book.sheetnames[0] if book.sheetnames else ""
+        book.close()
+    except Exception:  # unreadable: read_table reports it properly
+        return None
+    years = set(_YEAR_IN_NAME.findall(name))
+    return int(years.pop()) if len(years) == 1 else None
+
+
 def year_from_filename(path: Path) -> int | None:
     """The year in a name like ``kerncijfers_..._2019.csv``; ``None`` if absent or ambiguous."""
     years = set(_YEAR_IN_NAME.findall(Path(path).name))
@@ -290,12 +306,13 @@ def import_cbs(path: Path, out_dir: Path, indicators: Mapping[str, Sequence[str]
 
 
 def _check_year(path: Path, year: int | None) -> int:
-    named = year_from_filename(path)
+    named = year_from_filename(path) or _year_from_sheet(path)
     if year is None:
         if named is None:
             raise CbsError([Problem(str(path), 1, (
-                "geen jaartal in de bestandsnaam; geef het jaar op met --year, bijvoorbeeld "
-                "--year 2019."))])
+                "geen jaartal in de bestandsnaam; hernoem het bestand zoals CBS het noemt "
+                "(bijvoorbeeld kwb-2024.xlsx), of geef bij rijk figures import het jaar op met "
+                "--year 2024."))])
         return named
     if named is not None and named != year:
         raise CbsError([Problem(str(path), 1, (

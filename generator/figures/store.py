@@ -71,7 +71,13 @@ class FigureStore:
 
     def __init__(self, figures: Iterable[Figure], indicators: Mapping[str, Any] | None = None):
         self.indicators: Mapping[str, Any] = indicators or {}
-        self._figures = sorted(figures)
+        figures = list(figures)
+        # CBS fills a kwb year in stages: an indicator with no value for any region in a year
+        # is not yet published, so that year says nothing and the previous year's figure (with
+        # its year) is shown instead of "geen gegevens" everywhere.
+        published = {(f.year, f.indicator) for f in figures if f.value is not None}
+        self.unpublished = sorted({(f.year, f.indicator) for f in figures} - published)
+        self._figures = sorted(f for f in figures if (f.year, f.indicator) in published)
         self._series: dict[tuple[str, str], list[Figure]] = {}
         for figure in self._figures:  # sorted by year first, so every series is sorted too
             self._series.setdefault((figure.neighbourhood, figure.indicator), []).append(figure)

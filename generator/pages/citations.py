@@ -55,8 +55,12 @@ class Person:
                    " ".join(w.lower() for w in words[particle:family]), words[family])
 
     def initials(self) -> str:
-        return " ".join("-".join(f"{part[0].upper()}." for part in word.split("-") if part)
-                        for word in self.given.split())
+        def one(word: str) -> str:
+            if "." in word:  # already initials: "J.W." stays "J. W."
+                return " ".join(f"{c}." for c in word.replace(".", " ").split() if c)
+            return "-".join(f"{part[0].upper()}." for part in word.split("-") if part)
+
+        return " ".join(one(word) for word in self.given.split())
 
     def apa(self) -> str:
         if not self.given:
@@ -105,7 +109,7 @@ def apa(ref: Reference, *, italics: str = "") -> str:
 
 def apa_report(site_name: str, year: int, url: str, *, italics: str = "") -> str:
     """The annual report as a whole: ``Site (2019). Jaarverslag 2019 [Rijke verantwoording].``"""
-    return (f"{site_name} ({year}). {italics}Jaarverslag {year}{italics} [Rijke "
+    return (f"{site_name.rstrip('.')}. ({year}). {italics}Jaarverslag {year}{italics} [Rijke "
             f"verantwoording]. {url}")
 
 

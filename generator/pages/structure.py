@@ -188,7 +188,7 @@ class SiteStructure:
     def neighbourhoods_with_stories(self, year: int | None = None) -> list[Neighbourhood]:
         keys = {s.neighbourhood.key for s in self.stories if year is None or s.year == year}
         hoods = [self.taxonomy.neighbourhoods[k] for k in keys]
-        return sorted(hoods, key=lambda h: (h.stadsdeel, h.name))
+        return sorted(hoods, key=lambda h: (h.city, h.stadsdeel, h.name))
 
     def counts(self, kind: str, year: int | None = None) -> Counter[str]:
         """How many stories carry each theme or value: declared by the author, or inferred
