@@ -26,7 +26,13 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator.build.config import ENGINES
-from generator.figures.cbs import CbsError, CbsImport, import_cbs, load_indicator_columns
+from generator.figures.cbs import (
+    CbsError,
+    CbsImport,
+    gemeente_code,
+    import_cbs,
+    load_indicator_columns,
+)
 from generator.problems import Problem
 from generator.storyfile import compose
 from generator.taxonomy import DEFAULT_FILES, DEFAULTS_DIR, slug, taxonomy_file
@@ -198,12 +204,10 @@ def _refuse_existing(target: Path) -> None:
 
 
 def _gemeente_code(code: str) -> str:
-    digits = str(code).strip().upper().removeprefix("GM")
-    if not digits.isdigit() or len(digits) > 4:
-        raise InitError([Problem("--municipality", 1, (
-            f"'{code}' is geen CBS-gemeentecode; schrijf GM en vier cijfers, zoals GM0344 "
-            "(Utrecht) of GM0080 (Leeuwarden)."))])
-    return f"GM{digits.zfill(4)}"
+    try:
+        return gemeente_code(code)
+    except CbsError as exc:
+        raise InitError(exc.problems) from exc
 
 
 def _import_figures(files: Sequence[Path], out_dir: Path, indicators: dict[str, tuple[str, ...]],

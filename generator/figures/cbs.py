@@ -258,6 +258,11 @@ def read_cbs(path: Path, indicators: Mapping[str, Sequence[str]], year: int | No
     return result
 
 
+def gemeente_code(code: str) -> str:
+    """``GM0344``, ``gm344`` or ``0344`` → ``GM0344``; :class:`CbsError` for anything else."""
+    return f"GM{_gemeente_digits(code)}"
+
+
 def _gemeente_digits(code: str) -> str:
     """``GM0344``, ``gm344`` or ``0344`` → ``0344`` (CBS pads gemeente numbers to 4)."""
     digits = str(code).strip().upper().removeprefix("GM")
