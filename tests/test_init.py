@@ -125,6 +125,8 @@ def test_import_of_2024_adds_the_year_and_reports_what_cbs_has_not_published(
     assert result.returncode == 0, result.stderr
     assert "inwoners: 10 van 10" in result.stdout
     assert "bijstand: 0 van 10 (nog niet gepubliceerd door CBS" in result.stdout
+    assert (project / "figures" / "bron" / XLSX[2024].name).read_bytes() == \
+        XLSX[2024].read_bytes()  # the source as published, beside the figures
     store = load_figures(project / "figures", Taxonomy.load(project / "taxonomy").indicators)
     assert store.years() == [2023, 2024]
     assert store.latest("WK034401", "inwoners", 2024).value == 29710
@@ -139,6 +141,8 @@ def test_import_of_2024_adds_the_year_and_reports_what_cbs_has_not_published(
     # the old name still works
     again = rijk(project, "figures", "import-cbs", str(CSV[2024]))
     assert again.returncode == 0, again.stderr
+    # the CSV conversion gives the same figures: nothing replaced, so nothing said
+    assert "is vervangen" not in again.stderr
     assert (project / "figures" / "cbs-2024.csv").exists()
 
 

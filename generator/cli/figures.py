@@ -55,10 +55,13 @@ def import_command(files: tuple[Path, ...], year: int | None, municipalities: tu
     chosen = (list(municipalities) or project.config.municipalities
               or municipality_codes(neighbourhoods.values()))
     failed = False
+    target_dir = out_dir or project.figures_dir
     for file in files:
+        before = {p.name: p.read_bytes() for p in target_dir.glob("cbs-*.csv")} \
+            if target_dir.is_dir() else {}
         try:
             columns = load_indicator_columns(indicators_file)
-            result, written = import_cbs(file, out_dir or project.figures_dir, columns, year,
+            result, written = import_cbs(file, target_dir, columns, year,
                                          include_buurten=include_buurten, source=source,
                                          municipalities=chosen)
         except CbsError as exc:
@@ -67,6 +70,10 @@ def import_command(files: tuple[Path, ...], year: int | None, municipalities: tu
             failed = True
             continue
         click.echo(result.summary(_relative(written)))
+        if written.name in before and before[written.name] != written.read_bytes():
+            click.echo(f"{_relative(written)}: bestond al en is vervangen door de cijfers uit "
+                       f"{file.name} (het oude bestand staat in git).", err=True)
+        keep_source(file, target_dir / "bron")
         for change in code_changes(neighbourhoods, result.names):
             click.echo(f"{_relative(file)}:1: waarschuwing: {change.message()}", err=True)
     if failed:
@@ -75,6 +82,18 @@ def import_command(files: tuple[Path, ...], year: int | None, municipalities: tu
 
 # The name before `rijk figures import` read kwb files; kept so scripts keep working.
 figures.add_command(import_command, "import-cbs")
+
+
+def keep_source(file: Path, folder: Path) -> None:
+    """A copy of the CBS file as published in ``figures/bron/``, so every figure can be traced
+    back to the file it came from (as ``rijk init`` does)."""
+    import shutil
+
+    target = folder / file.name
+    if target.resolve() == file.resolve():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(file, target)
 
 
 def _relative(path: Path) -> Path:
