@@ -151,8 +151,13 @@ def test_cli_check_prints_every_problem_and_exits_1(tmp_path: Path) -> None:
     assert any(line.endswith("fout.md:4: datum '2019-13-01' bestaat niet. Controleer dag en "
                              "maand (JJJJ-MM-DD).") for line in lines)
     assert any("fout.md:8: onbekende sleutel 'woonen'" in line for line in lines)
+    # the good story's theme (wonen) bears on an effect it does not name yet: one suggestion
+    assert any("goed.md:" in line and "suggestie: Dit verhaal past misschien bij het "
+               "maatschappelijk effect 'Ouderen en mensen met een beperking wonen langer thuis' "
+               "(via thema wonen)" in line and "effects: [langer-thuis]" in line
+               for line in lines), lines
     assert lines[-1] == ("2 bestand(en) gecontroleerd: 1 in orde, 1 met fouten; 2 fout(en), "
-                         "0 waarschuwing(en).")
+                         "0 waarschuwing(en), 1 suggestie(s).")
 
 
 def test_cli_check_passes_on_a_good_corpus(tmp_path: Path) -> None:
