@@ -89,7 +89,7 @@ def test_data_package_is_valid_under_frictionless(demo_site: Path) -> None:
     report = validate(demo_site / "data" / "datapackage.json")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     package = json.loads((demo_site / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    assert {r["name"] for r in package["resources"]} == {"verhalen", "cijfers"}
+    assert {r["name"] for r in package["resources"]} == {"verhalen", "signalen", "cijfers"}
     figures = list(csv.DictReader(io.StringIO(
         (demo_site / "data" / "cijfers.csv").read_text(encoding="utf-8"))))
     holendrecht = next(r for r in figures if r["cbs_code"] == "WK036396"
