@@ -33,7 +33,7 @@ from generator.figures.cbs import (
     import_cbs,
     load_indicator_columns,
 )
-from generator.problems import Problem
+from generator.problems import Problem, ProblemsError
 from generator.storyfile import compose
 from generator.taxonomy import DEFAULT_FILES, DEFAULTS_DIR, slug, taxonomy_file
 
@@ -43,12 +43,8 @@ _COMPASS = re.compile(r"\b(noord|zuid)(oost|west)\b")
 """Compass compounds count as two words for a prefix: "Noordwest" → "nw", like "Noord-West"."""
 
 
-class InitError(ValueError):
+class InitError(ProblemsError):
     """The project cannot be created; ``problems`` name the file (or option) and the line."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(p.format() for p in problems))
 
 
 @dataclass

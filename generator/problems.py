@@ -37,3 +37,14 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.level == "error"
+
+
+class ProblemsError(ValueError):
+    """A step cannot go on; ``problems`` name each file and line (the message lists them all).
+
+    The importer, the figures store and ``rijk init`` raise subclasses of it, so the CLI can
+    print every problem the same way."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(p.format() for p in problems))

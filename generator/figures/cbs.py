@@ -26,7 +26,7 @@ import yaml
 
 from generator.figures.store import Figure, write_figures
 from generator.figures.tables import Cell, TableError, read_table
-from generator.problems import Problem
+from generator.problems import Problem, ProblemsError
 
 CBS_CODE = re.compile(r"^(NL\d{2}|GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")
 """Region codes; wijk and buurt codes come in the old numeric (``WK036396``) and the new
@@ -52,12 +52,8 @@ KNOWN_TABLES = {
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
-class CbsError(ValueError):
+class CbsError(ProblemsError):
     """The file cannot be imported; every problem names the file and the line."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(p.format() for p in problems))
 
 
 @dataclass

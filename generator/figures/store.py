@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
-from generator.problems import Problem
+from generator.problems import Problem, ProblemsError
 
 FIELDS = ("year", "neighbourhood", "indicator", "value", "source")
 """Column order of a figures CSV; ``source`` is optional when reading."""
@@ -33,12 +33,8 @@ class IndicatorLike(Protocol):
     decimals: int
 
 
-class FiguresError(ValueError):
+class FiguresError(ProblemsError):
     """Figures cannot be used; every problem names the file and the line."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(p.format() for p in problems))
 
 
 @dataclass(frozen=True, order=True)

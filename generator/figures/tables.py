@@ -22,7 +22,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.problems import Problem
+from generator.problems import Problem, ProblemsError
 
 Cell = str | int | float | None
 
@@ -55,12 +55,8 @@ KWB = Layout(
 LAYOUTS = (STATLINE, KWB)
 
 
-class TableError(ValueError):
+class TableError(ProblemsError):
     """The file cannot be read as a CBS table; ``problems`` name the file and the line."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(p.format() for p in problems))
 
 
 @dataclass
