@@ -35,7 +35,7 @@ from generator.figures.cbs import (
 )
 from generator.problems import Problem, ProblemsError
 from generator.storyfile import compose
-from generator.taxonomy import DEFAULT_FILES, DEFAULTS_DIR, slug, taxonomy_file
+from generator.taxonomy import DEFAULT_FILES, DEFAULTS_DIR, slug, taxonomy_file, without_brackets
 
 TEMPLATES = DEFAULTS_DIR.parent / "project"
 _WIJK_NUMBER = re.compile(r"^wijk\s+\d+\s+", re.IGNORECASE)
@@ -141,7 +141,7 @@ def wijken_from(imports: Sequence[CbsImport], names: dict[str, str]) -> list[Wij
                 continue
             city = names.get(f"GM{code[2:6]}", f"GM{code[2:6]}")
             cbs_name = result.names.get(code) or code
-            area = _short(_WIJK_NUMBER.sub("", cbs_name)) or cbs_name
+            area = without_brackets(_WIJK_NUMBER.sub("", cbs_name)) or cbs_name
             found[code] = Wijk(key="", name=cbs_name, code=code, area=area, city=city)
     wijken = sorted(found.values(), key=lambda w: w.code)
     several = len({w.city for w in wijken}) > 1
@@ -317,9 +317,5 @@ def _write_examples(folder: Path, result: InitResult,
             "domains": example["domains"], "consent": True, "status": "published",
             "summary": example["summary"], "example": True,
         }
-        body = example["body"].replace("{wijk}", _short(wijk.area))
+        body = example["body"].replace("{wijk}", without_brackets(wijk.area))
         (folder / f"{story_id}.md").write_text(compose(fields, body), encoding="utf-8")
-
-
-def _short(name: str) -> str:
-    return re.sub(r"\s*\(.*?\)\s*", " ", name).strip()

@@ -102,7 +102,7 @@ class Neighbourhood(BaseModel):
     @property
     def short_name(self) -> str:
         """Name without CBS's block letters: "Bijlmer Centrum (D,F,H)" → "Bijlmer Centrum"."""
-        return re.sub(r"\s*\(.*?\)\s*", " ", self.name).strip()
+        return without_brackets(self.name)
 
 
 class Indicator(BaseModel):
@@ -220,6 +220,11 @@ class Taxonomy:
         names.update(self.organisations)
         names.update(self.places)
         return sorted(n for n in names if n)
+
+
+def without_brackets(name: str) -> str:
+    """A CBS name without its bracketed part: "Bijlmer Centrum (D,F,H)" → "Bijlmer Centrum"."""
+    return re.sub(r"\s*\(.*?\)\s*", " ", name).strip()
 
 
 def slug(text: str) -> str:

@@ -33,6 +33,7 @@ from generator.privacy.words import (
     TITLES,
     first_names,
     known_names,
+    lower_case_words,
     name_labels,
     ordinary_words,
     plain_words,
@@ -204,15 +205,6 @@ def _unmistakable_lower_first_name(word: str) -> bool:
 def _lower_surname(word: str) -> bool:
     return (word.islower() and len(word) >= 3 and word.capitalize() in surnames()
             and word not in ordinary_words() and word not in PARTICLES)
-
-
-@functools.cache
-def lower_case_words() -> frozenset[str]:
-    """``data/lower_case_words.txt``: in lower case a word, although a name list has it."""
-    from generator.privacy.words import DATA
-
-    lines = (DATA / "lower_case_words.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
 
 
 def _lower_full_name(tokens: Tokens, i: int) -> int | None:

@@ -303,7 +303,7 @@ def mentions(words: set[str], text: str) -> list[Span]:
     forms: set[str] = set()
     for word in words:
         forms |= {word, word.upper()}
-        if word.lower() not in plain and word.lower() not in _ordinary_lower() \
+        if word.lower() not in plain and word.lower() not in ordinary_words() \
                 and word_frequency(word) < 3.0:
             forms.add(word.lower())  # "ron" after "Ron", not "koos" (kiezen) after "Koos"
     if all(TOKEN.fullmatch(form) for form in forms):
@@ -340,12 +340,6 @@ def _suffix(found: str) -> int:
         if found.endswith(end):
             return len(end)
     return 0
-
-
-def _ordinary_lower() -> frozenset[str]:
-    from generator.privacy.words import ordinary_words
-
-    return ordinary_words()
 
 
 def without_keep(spans: list[Span], text: str, keep: re.Pattern[str] | None) -> list[Span]:

@@ -73,6 +73,13 @@ sentence openers such as "Bij" and "Via"): ``data/not_names.txt``."""
 
 
 @functools.cache
+def lower_case_words() -> frozenset[str]:
+    """``data/lower_case_words.txt``: in lower case a Dutch word, although a name list has
+    it ("maatje", "nam")."""
+    return frozenset(_data_lines("lower_case_words.txt"))
+
+
+@functools.cache
 def extra_first_names() -> frozenset[str]:
     """Our own first names from varied backgrounds (``data/first_names.txt``), as written."""
     return frozenset(_data_lines("first_names.txt"))
