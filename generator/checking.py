@@ -20,7 +20,14 @@ def check_with_privacy(project: Project, paths: list[Path], privacy: bool = True
     """Run every story check and, unless disabled, look for personal data in the text; with
     ``suggestions``, also offer the themes and values the analysis reads in each story."""
     taxonomy = project.taxonomy()
+    responses = [p for p in paths if _under(p, project.selections_dir)
+                 or _under(p, project.reactions_dir)]
+    paths = [p for p in paths if p not in responses]
     result = project.check(paths, taxonomy) if paths else CheckResult()
+    whole = any(Path(p).resolve() == project.stories_dir.resolve() for p in paths)
+    if responses or whole:
+        result.problems.extend(response_problems(project, taxonomy, responses, result, whole))
+    result.problems.extend(readability_problems(result))
     if suggestions and result.stories:
         result.problems.extend(label_suggestions(project, result))
         result.problems.extend(effect_suggestions(project, result))
@@ -51,6 +58,52 @@ def check_with_privacy(project: Project, paths: list[Path], privacy: bool = True
     result.problems.extend(findings)
     result.problems.sort(key=lambda p: (p.path, p.line))
     return result
+
+
+def _under(path: Path, folder: Path) -> bool:
+    return Path(path).resolve().is_relative_to(folder.resolve())
+
+
+def response_problems(project: Project, taxonomy, paths: list[Path], result: CheckResult,
+                      whole: bool) -> list[Problem]:
+    """Problems in the panels' choices (``selections/``) and the approved reactions
+    (``reactions/``): all of them when the whole stories folder is checked, else those in
+    ``paths``. Checked against every story of the project (public or not)."""
+    from generator.reactions import load_reactions
+    from generator.selections import load_selections
+
+    stories = result.stories if whole else project.check(None, taxonomy).stories
+    wanted = {Path(p).resolve() for p in paths}
+
+    def asked(problem: Problem) -> bool:
+        where = Path(problem.path).resolve()
+        return whole or any(where == w or where.is_relative_to(w) for w in wanted)
+
+    from generator.reactions import reaction_files
+    from generator.selections import selection_files
+
+    found = [*load_selections(project.selections_dir, taxonomy, stories).problems,
+             *load_reactions(project.reactions_dir, taxonomy, stories).problems]
+    files = [*selection_files(project.selections_dir), *reaction_files(project.reactions_dir)]
+    result.files += sum(1 for f in files if asked(Problem(str(f), 1, "")))
+    return [p for p in found if asked(p)]
+
+
+def readability_problems(result: CheckResult) -> list[Problem]:
+    """A warning for each published story whose summary is above language level B1 (see
+    :mod:`generator.readability`): residents read it on the wijk page and the wijkbericht."""
+    from generator.readability import readability
+
+    out: list[Problem] = []
+    for story in result.stories:
+        if not story.is_public or not story.summary:
+            continue
+        scores = readability(story.summary)
+        if scores.above_b1:
+            out.append(Problem(str(story.path), story.line_of("summary"), (
+                f"de samenvatting is moeilijker dan taalniveau B1: {scores.advice()}. Bewoners "
+                "lezen haar op de wijkpagina en het wijkbericht."), "warning", "summary"))
+    return out
 
 
 def privacy_findings(deidentifier, result: CheckResult,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,10 @@ class PipelinePaths:
     taxonomy: Path
     figures: Path
     cache: Path | None = None
+    selections: Path | None = None
+    """``selections/``: waardenkring and MSC choices (:mod:`generator.selections`)."""
+    reactions: Path | None = None
+    """``reactions/``: residents' approved reactions (:mod:`generator.reactions`)."""
 
 
 @dataclass
@@ -79,6 +83,12 @@ class SiteData:
     withheld: int = 0
     personal_data: set[str] = field(default_factory=set)
     timings: dict[str, float] = field(default_factory=dict)
+    choices: list[Any] = field(default_factory=list)
+    """Valid waardenkring/MSC choices of public stories, with de-identified panel name, roles
+    and reason (:class:`generator.selections.Choice`)."""
+    reactions: list[Any] = field(default_factory=list)
+    """Approved reactions to public stories and wijken, de-identified again
+    (:class:`generator.reactions.Reaction`)."""
 
     @property
     def problems(self) -> list[Problem]:
@@ -100,9 +110,13 @@ def story_fields(story: Story) -> dict[str, str]:
 
 
 def deidentify(stories: list[Story], taxonomy: Taxonomy, cache: Path | None,
-               all_stories: list[Story]) -> tuple[list[PublicStory], set[str]]:
+               all_stories: list[Story], extra: list[dict[str, str]] | None = None,
+               keep_also: list[str] | None = None) -> tuple[list[PublicStory], set[str]]:
     """De-identify every public story (fail closed) and collect the personal data found in
-    all sources, for the scan of the built site."""
+    all sources, for the scan of the built site. ``extra`` are other published texts (a
+    panel's reason, a resident's reaction) as field dicts: de-identified in place, and their
+    personal data joins the needles. ``keep_also``: phrases that stay readable, like the
+    taxonomy's organisations (the names of the panels: "Waardenkring Gaasperdam 2019")."""
     try:
         from generator.privacy import DeidentificationUnavailable, Deidentifier, collect_needles
     except ImportError as exc:
@@ -116,10 +130,12 @@ def deidentify(stories: list[Story], taxonomy: Taxonomy, cache: Path | None,
     except ConfirmationError as exc:
         raise PublicationError(f"{exc}. Er wordt niets gepubliceerd.") from exc
     try:
-        deidentifier = Deidentifier(keep=keep_phrases(taxonomy, all_stories),
+        deidentifier = Deidentifier(keep=[*keep_phrases(taxonomy, all_stories),
+                                          *(keep_also or [])],
                                     cache_dir=cache / "privacy" if cache else None,
                                     confirmations=confirmations)
         sources = [story_fields(s) for s in all_stories]
+        extra_sources = [dict(fields) for fields in extra or []]
         deidentifier.analyse_many(sources)  # one pass (parallel when large, cached)
         public: list[PublicStory] = []
         for story in stories:
@@ -137,7 +153,9 @@ def deidentify(stories: list[Story], taxonomy: Taxonomy, cache: Path | None,
                                       body_html=render_body(fields["body"]),
                                       residual=deidentifier.residual(original,
                                                                      story_id=story.id)))
-        needles = collect_needles(deidentifier, sources)
+        for fields in extra or []:
+            fields.update(deidentifier.deidentify_fields(dict(fields)))
+        needles = collect_needles(deidentifier, [*sources, *(extra_sources or [])])
     except DeidentificationUnavailable as exc:
         raise PublicationError(f"de-identificatie kon niet draaien: {exc}. Er wordt niets "
                                "gepubliceerd.") from exc
@@ -165,6 +183,39 @@ def analyse(stories: list[PublicStory], taxonomy: Taxonomy, cache: Path | None,
                         training=training_documents(taxonomy.directory, themes, values))
 
 
+def load_responses(paths: PipelinePaths, taxonomy: Taxonomy,
+                   checked: CheckResult) -> tuple[list[Any], list[Any]]:
+    """The choices (``selections/``) and approved reactions (``reactions/``) that may be
+    published; their problems join ``checked.problems`` (an invalid choice is left out, the
+    build goes on, ``--strict`` fails)."""
+    from generator.reactions import load_reactions
+    from generator.selections import load_selections
+
+    choices: list[Any] = []
+    reactions: list[Any] = []
+    if paths.selections is not None:
+        found = load_selections(paths.selections, taxonomy, checked.stories)
+        checked.problems.extend(found.problems)
+        choices = found.choices
+    if paths.reactions is not None:
+        answered = load_reactions(paths.reactions, taxonomy, checked.stories)
+        checked.problems.extend(answered.problems)
+        reactions = answered.reactions
+    return choices, reactions
+
+
+def choice_fields(choice: Any) -> dict[str, str]:
+    """The published text of a choice, de-identified like a story: panel name, roles, reason."""
+    return {"panel": choice.panel.name, "roles": "; ".join(choice.panel.roles),
+            "reason": choice.reason}
+
+
+def with_choice_fields(choice: Any, fields: dict[str, str]) -> Any:
+    roles = tuple(r.strip() for r in fields["roles"].split(";") if r.strip())
+    panel = replace(choice.panel, name=fields["panel"], roles=roles)
+    return replace(choice, panel=panel, reason=fields["reason"])
+
+
 def load_figures(paths: PipelinePaths, taxonomy: Taxonomy) -> Any:
     from generator.figures.store import load_figures as load
 
@@ -189,13 +240,21 @@ def prepare(paths: PipelinePaths, *, nlp: bool = True, random_state: int = 0,
     start = now()
     taxonomy = Taxonomy.load(paths.taxonomy)
     checked = check_corpus([paths.stories], taxonomy)
+    choices, reactions = load_responses(paths, taxonomy, checked)
     done("load_validate", start)
     public, withheld = gate(checked.stories)
     start = now()
-    stories, needles = deidentify(public, taxonomy, paths.cache, checked.stories)
+    extra = [choice_fields(c) for c in choices] + [{"text": r.text} for r in reactions]
+    stories, needles = deidentify(public, taxonomy, paths.cache, checked.stories, extra,
+                                  keep_also=sorted({c.panel.name for c in choices
+                                             if len(c.panel.name.split()) >= 2}))
     done("deidentify", start)
     data = SiteData(taxonomy=taxonomy, checked=checked, stories=stories, withheld=withheld,
-                    personal_data=needles, timings=timings)
+                    personal_data=needles, timings=timings,
+                    choices=[with_choice_fields(c, f) for c, f in zip(choices, extra,
+                                                                      strict=False)],
+                    reactions=[replace(r, text=f["text"]) for r, f in
+                               zip(reactions, extra[len(choices):], strict=True)])
     start = now()
     data.figures = load_figures(paths, taxonomy)
     done("figures", start)

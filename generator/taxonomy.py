@@ -59,6 +59,9 @@ class Term(BaseModel):
     situations: list[str] = Field(default_factory=list)
     """What this looks like in a story, in a sentence or two each, without naming it: what the
     NLP step learns the label from when no author has chosen it yet (see ``generator.nlp``)."""
+    questions: list[str] = Field(default_factory=list)
+    """Questions for the yearly waardenkring about this value (the preparation kit,
+    ``/waardenkring/<year>/``); a municipality writes its own."""
 
 
 class Effect(BaseModel):

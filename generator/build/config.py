@@ -58,6 +58,30 @@ class Folders(BaseModel):
         return value.strip()
 
 
+DEFAULT_REACTION_CONTACT = ("Wilt u reageren? Dat kan bij het buurtteam in uw wijk. Uw naam "
+                            "komt nooit op deze site.")
+
+
+class Reactions(BaseModel):
+    """Where residents respond under a story or wijk page (``reactions:`` in ``rijk.yml``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = None
+    """The public address of the form server's reaction endpoint, e.g.
+    ``https://verhalen.gemeente.nl/reacties`` (``rijk form``). Empty: the pages show
+    ``contact`` instead of a form (the static site works without the server)."""
+    contact: str = DEFAULT_REACTION_CONTACT
+    """What the pages say when there is no ``url``: where a resident can respond instead."""
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^(https?://[^\s/]+)?/\S*$", value.strip()):
+            raise ValueError("moet een webadres zijn, zoals https://verhalen.gemeente.nl/reacties")
+        return value.strip() if value else None
+
+
 class ProjectConfig(BaseModel):
     """What ``rijk.yml`` may hold (all optional)."""
 
@@ -75,6 +99,7 @@ class ProjectConfig(BaseModel):
     """A folder of labelled stories the model never trains on (relative to the project):
     the method page shows how well the labels hold on them (``rijk evaluate --against``)."""
     random_state: int = 0
+    reactions: Reactions = Field(default_factory=Reactions)
     municipalities: list[str] = Field(default_factory=list)
     """CBS codes of the gemeenten this project covers (``GM0344``); ``rijk figures import``
     keeps only their rows of a national CBS file. Empty: the gemeenten of the wijken."""
@@ -120,7 +145,8 @@ def _dutch(error: dict[str, Any]) -> str:
 
 
 def _allowed(loc: tuple[Any, ...]) -> list[str]:
-    model: type[BaseModel] = Folders if loc[:1] == ("folders",) else ProjectConfig
+    parts: dict[str, type[BaseModel]] = {"folders": Folders, "reactions": Reactions}
+    model = parts.get(str(loc[0]), ProjectConfig) if len(loc) > 1 else ProjectConfig
     return list(model.model_fields)
 
 

@@ -48,10 +48,14 @@ class Generated:
     stats: WriteStats | None = None
 
 
-def generate(data: SiteData, *, site_url: str, site_name: str, docs_dir: Path | None) -> Generated:
-    """Render every page once, plus the downloads, plus the project's own docs files."""
+def generate(data: SiteData, *, site_url: str, site_name: str, docs_dir: Path | None,
+             reactions: Any = None, pdf: bool = True) -> Generated:
+    """Render every page once, plus the downloads, plus the project's own docs files.
+    ``reactions`` is ``rijk.yml``'s reactions block; ``pdf`` whether the PDFs are made (the
+    pages link them only then)."""
     structure = build_structure(data)
-    renderer = Renderer(structure, site_url=site_url, site_name=site_name)
+    renderer = Renderer(structure, site_url=site_url, site_name=site_name, reactions=reactions,
+                        pdf=pdf)
     files = project_docs(DEFAULT_DOCS)
     if docs_dir:
         files.update(project_docs(docs_dir))

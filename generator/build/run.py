@@ -172,7 +172,8 @@ def run_pipeline(project: Project, progress: Progress, *, strict: bool = False,
     """load → check → gate → de-identify → NLP (→ evaluation), with progress lines."""
     config = project.config
     paths = PipelinePaths(stories=project.stories_dir, taxonomy=project.taxonomy_dir,
-                          figures=project.figures_dir, cache=project.cache_dir)
+                          figures=project.figures_dir, cache=project.cache_dir,
+                          selections=project.selections_dir, reactions=project.reactions_dir)
     if deduce_cache_missing():
         progress.line("deduce bouwt zijn cache (eenmalig, ± 1 minuut)…")
     try:
@@ -238,7 +239,8 @@ def report_problems(data: SiteData, root: Path) -> None:
     """Invalid stories are skipped with a warning (``--strict`` fails); the rest builds."""
     for problem in data.problems:
         if problem.is_error:
-            log.warning("%s (verhaal overgeslagen)", problem.format(Path.cwd()))
+            what = "verhaal" if problem.path.endswith(".md") else "regel"
+            log.warning("%s (%s overgeslagen)", problem.format(Path.cwd()), what)
         else:
             log.info("%s", problem.format(Path.cwd()))
 
@@ -246,6 +248,7 @@ def report_problems(data: SiteData, root: Path) -> None:
 def add_report_pdfs(ws: Workspace, generated: Generated, progress: Progress, *,
                     site_url: str, site_name: str) -> None:
     """The annual reports as PDF (:mod:`generator.pages.report_pdf`), cached by content."""
+    from generator.pages.print_pdf import print_pdfs
     from generator.pages.report_pdf import report_pdfs
 
     with progress.timed("jaarverslagen als PDF") as timer:
@@ -254,6 +257,9 @@ def add_report_pdfs(ws: Workspace, generated: Generated, progress: Progress, *,
         pdfs = report_pdfs(generated.structure, site_url=site_url.rstrip("/") + "/"
                            if site_url else "", site_name=site_name, cache_dir=ws.cache / "pdf")
         made = sum(1 for _ in (ws.cache / "pdf").glob("*.pdf")) - before
+        pdfs.update(print_pdfs(generated.structure, site_url=site_url.rstrip("/") + "/"
+                               if site_url else "", site_name=site_name,
+                               cache_dir=ws.cache / "pdf"))
         generated.files.update(pdfs)
         timer.detail = f"{len(pdfs)} PDF's, {made} nieuw gemaakt"
 
@@ -266,7 +272,8 @@ def write_generated(ws: Workspace, data: SiteData, progress: Progress, *,
     mkdocs = _site_settings(ws)
     with progress.timed("pagina's maken") as timer:
         generated = generate(data, site_url=mkdocs["site_url"], site_name=mkdocs["site_name"],
-                             docs_dir=ws.project.docs_dir)
+                             docs_dir=ws.project.docs_dir,
+                             reactions=ws.project.config.reactions, pdf=ws.project.config.pdf)
         if ws.project.config.pdf:
             add_report_pdfs(ws, generated, progress, site_url=mkdocs["site_url"],
                             site_name=mkdocs["site_name"])

@@ -21,6 +21,7 @@ from generator.project import Project
 LAZY_COMMANDS = {
     "figures": "generator.cli.figures:figures",
     "init": "generator.cli.init:init",
+    "select": "generator.cli.select:select",
     "deidentify": "generator.cli.privacy:deidentify",
     "privacy": "generator.cli.privacy:privacy",
     "evaluate": "generator.cli.evaluate:evaluate",

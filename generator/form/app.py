@@ -19,16 +19,24 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from generator.form import routes_auth, routes_review, routes_site, routes_stories
+from generator.form import (
+    routes_auth,
+    routes_panel,
+    routes_reactions,
+    routes_review,
+    routes_site,
+    routes_stories,
+)
 from generator.form.context import STATIC, TEMPLATES, FormContext, NotLoggedIn, error_response
 from generator.form.context import render as render_page
 from generator.form.gitstore import GitStore
 from generator.form.index import StoryIndex
 from generator.form.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from generator.form.privacy import PrivacyService
+from generator.form.reactions import PostThrottle, ReactionQueue
 from generator.form.rebuild import Rebuilder
 from generator.form.sessions import SESSION_COOKIE, SessionStore
-from generator.form.settings import FormSettings
+from generator.form.settings import FormSettings, private_dir
 from generator.form.suggestions import SuggestionService
 from generator.form.throttle import LoginThrottle
 from generator.form.users import UserError, UserStore
@@ -67,7 +75,8 @@ def create_app(root: Path, settings: FormSettings | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.ctx = ctx
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (routes_auth, routes_stories, routes_review, routes_site):
+    for module in (routes_auth, routes_stories, routes_review, routes_panel, routes_reactions,
+                   routes_site):
         app.include_router(module.router)
     _error_handlers(app)
     app.add_middleware(SecurityHeadersMiddleware)
@@ -95,7 +104,9 @@ def build_context(project: Project, settings: FormSettings) -> FormContext:
                               settings.session_hours * 3600),
         throttle=LoginThrottle(settings.max_failures, settings.lockout_seconds,
                                settings.max_lockout_seconds),
-        store=GitStore(project.root),
+        store=GitStore(project.root, area=_relative(project, project.stories_dir),
+                       also=(_relative(project, project.selections_dir),
+                             _relative(project, project.reactions_dir))),
         index=index,
         privacy=PrivacyService(keep, cache_dir=project.cache_dir / "privacy",
                                enabled=settings.privacy,
@@ -105,7 +116,13 @@ def build_context(project: Project, settings: FormSettings) -> FormContext:
         suggestions=SuggestionService(project, enabled=settings.suggestions),
         templates=Jinja2Templates(directory=TEMPLATES),
         site_dir=site_dir,
+        reactions=ReactionQueue(private_dir(project.root) / "reacties"),
+        post_throttle=PostThrottle(settings.reactions_per_minute, settings.reactions_per_hour),
     )
+
+
+def _relative(project: Project, folder: Path) -> str:
+    return str(folder.resolve().relative_to(project.root.resolve()))
 
 
 def _error_handlers(app: FastAPI) -> None:

@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from generator.form.gitstore import GitStore
 from generator.form.index import StoryEntry, StoryIndex
 from generator.form.privacy import PrivacyService
+from generator.form.reactions import PostThrottle, ReactionQueue
 from generator.form.rebuild import Rebuilder
 from generator.form.sessions import SESSION_COOKIE, Session, SessionStore, tokens_equal
 from generator.form.settings import FormSettings
@@ -49,6 +50,9 @@ class FormContext:
     suggestions: SuggestionService
     templates: Jinja2Templates
     site_dir: Path
+    reactions: ReactionQueue
+    """Residents' reactions waiting for a coordinator (private, never in git)."""
+    post_throttle: PostThrottle
     allocated: set[str] = field(default_factory=set)
     """Ids handed out by this server (only touched in the git writer thread)."""
 

@@ -106,11 +106,14 @@ class _Job:
 
 
 class GitStore:
-    """The only writer of ``stories/`` for one server process."""
+    """The only writer of ``stories/`` (and of ``selections/`` and ``reactions/``, the
+    panels' choices and the approved reactions) for one server process."""
 
-    def __init__(self, root: Path, area: str = "stories") -> None:
+    def __init__(self, root: Path, area: str = "stories",
+                 also: tuple[str, ...] = ("selections", "reactions")) -> None:
         self.root = Path(root).resolve()
         self.area = (self.root / area).resolve()
+        self.areas = (self.area, *((self.root / a).resolve() for a in also))
         self._queue: queue.Queue[_Job | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._commits = 0
@@ -149,8 +152,9 @@ class GitStore:
     def inside(self, path: Path) -> Path:
         """The resolved path if it lies inside the writable area, else a StoreError."""
         resolved = Path(path).resolve()
-        if not resolved.is_relative_to(self.area) or resolved == self.area:
-            raise StoreError("ongeldig pad: verhalen staan altijd onder stories/.")
+        if not any(resolved.is_relative_to(a) and resolved != a for a in self.areas):
+            raise StoreError("ongeldig pad: het formulier schrijft alleen onder stories/, "
+                             "selections/ en reactions/.")
         return resolved
 
     def retired_ids(self) -> set[str]:
@@ -347,7 +351,8 @@ class GitStore:
                     "tot dan kan het formulier niets opslaan. Je tekst staat nog in het formulier.")
         result = subprocess.run(
             ["git", "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all",
-             "--", self._rel(self.area)], cwd=self.top, capture_output=True, check=False)
+             "--", *(self._rel(a) for a in self.areas)], cwd=self.top, capture_output=True,
+            check=False)
         if result.returncode != 0:
             raise RepositoryBusy("git status mislukte: "
                                  + result.stderr.decode("utf-8", "replace").strip()[-300:])

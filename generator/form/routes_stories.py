@@ -72,8 +72,10 @@ async def home(request: Request) -> Response:
     mine = [e for e in ctx.index.refresh() if e.author == user.name]
     mine.sort(key=lambda e: (e.date, e.id), reverse=True)
     groups = {status: [e for e in mine if e.status == status] for status in STATUS_LABELS}
+    from generator.form.routes_panel import chosen_for_author
+
     return render(request, "home.html", session=session, user=user, groups=groups,
-                  labels=STATUS_LABELS)
+                  labels=STATUS_LABELS, chosen=chosen_for_author(ctx, user.name))
 
 
 @router.get("/verhalen/nieuw", summary="Nieuw verhaal")

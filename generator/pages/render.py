@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from generator.pages import charts, report_pdf
+from generator.pages import charts, print_pdf, report_pdf
 from generator.pages.citations import apa, apa_report, dutch_date, reference
 from generator.pages.structure import REPORT_INDICATORS, SiteStructure, StoryView
 
@@ -49,10 +49,15 @@ def percent(value: float | None) -> str:
 class Renderer:
     """Holds the Jinja environment and the site structure; one method per page type."""
 
-    def __init__(self, structure: SiteStructure, site_url: str = "", site_name: str = "") -> None:
+    def __init__(self, structure: SiteStructure, site_url: str = "", site_name: str = "",
+                 reactions: Any = None, pdf: bool = True) -> None:
+        from generator.build.config import Reactions
+
         self.structure = structure
+        self.reactions = reactions if reactions is not None else Reactions()
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.site_name = site_name
+        self.pdf = pdf
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=False,  # output is Markdown; text is escaped with md_escape
@@ -72,8 +77,16 @@ class Renderer:
         content = self.env.get_template(template).render(
             s=self.structure, tax=self.structure.taxonomy, link=link, title=title,
             site_url=self.site_url, site_name=self.site_name, charts=charts,
+            rc=self.reactions, page_url=self.url_of(src),
             report_indicators=REPORT_INDICATORS, **context)
         return RenderedPage(src=src, title=title, content=content)
+
+    def url_of(self, src: str) -> str:
+        """The public address of a page (``verhalen/x.md`` → ``…/verhalen/x/``)."""
+        path = src[:-3] if src.endswith(".md") else src
+        path = "" if path == "index" else (path[:-5] if path.endswith("/index") else path) + "/"
+        path = path.lstrip("/")
+        return f"{self.site_url}{path}" if self.site_url else f"/{path}"
 
     def all_pages(self) -> list[RenderedPage]:
         s = self.structure
@@ -92,8 +105,14 @@ class Renderer:
             self.page("effecten/index.md", "effects_index.md.j2", "Maatschappelijke effecten"),
             self.page("signalen/index.md", "signals_index.md.j2", "Signalen voor beleid"),
             self.page("downloads.md", "downloads.md.j2", "Downloads",
-                      pdfs=report_pdf.documents(s)),
+                      pdfs=report_pdf.documents(s),
+                      kits=print_pdf.kit_documents(s) if self.pdf else []),
+            self.page("gekozen/index.md", "chosen_index.md.j2", "Gekozen verhalen"),
         ]
+        for year in s.years:
+            pages.append(self.page(f"waardenkring/{year}.md", "waardenkring.md.j2",
+                                   f"Waardenkring {year}", year=year, kit=s.kit(year),
+                                   pdf=print_pdf.KitDocument(year).src if self.pdf else ""))
         for year in s.years:
             url = f"{self.site_url}jaarverslag/{year}/" if self.site_url else \
                 f"/jaarverslag/{year}/"
@@ -103,7 +122,9 @@ class Renderer:
                                    report_citation=apa_report(self.site_name, year, url)))
         for hood in tax.neighbourhoods.values():
             pages.append(self.page(f"wijken/{hood.key}.md", "neighbourhood.md.j2",
-                                   hood.short_name, hood=hood))
+                                   hood.short_name, hood=hood,
+                                   wijkberichten=print_pdf.wijk_documents(s, hood.key)
+                                   if self.pdf else []))
         for year in s.signal_years():
             pages.append(self.page(f"signalen/{year}.md", "signals_year.md.j2",
                                    f"Signalen {year}", year=year))
@@ -146,6 +167,9 @@ class Renderer:
             {"Waarden": ["waarden/index.md",
                          *({t.label: f"waarden/{k}.md"} for k, t in tax.values.items())]},
             {"Verhalen": "verhalen/index.md"},
+            {"Waardenkring": ["gekozen/index.md",
+                              *({f"Voorbereiding {y}": f"waardenkring/{y}.md"}
+                                for y in reversed(s.years))]},
             {"Wat valt op": "wat-valt-op.md"},
             {"Methode": "methode.md"},
             {"Downloads": "downloads.md"},

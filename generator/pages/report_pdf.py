@@ -105,6 +105,7 @@ def report_html(structure: SiteStructure, document: ReportDocument, *, site_url:
         appendix=appendix, citation=apa_report(site_name, year, report_url),
         method_html=markdown.markdown(method + "\n\n" + held_out, extensions=["tables"]),
         cited=ids,
+        chosen=[(c, st) for c, st in structure.chosen(year=year) if st.id in ids],
         signals=[(st, sig) for st, sig in structure.signals(year) if st.id in ids],
         effects={key: [(st, why) for st, why in structure.effect_stories(key, year)
                        if st.id in ids] for key in tax.effects},

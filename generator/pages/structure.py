@@ -60,6 +60,10 @@ class StoryView:
     cluster: int | None = None
     effects: list[str] = field(default_factory=list)
     """The effects the author declared (``effects:``)."""
+    choices: list[Any] = field(default_factory=list)
+    """The waardenkring/MSC choices of this story (:class:`generator.selections.Choice`)."""
+    reactions: list[Any] = field(default_factory=list)
+    """Residents' approved reactions (:class:`generator.reactions.Reaction`), oldest first."""
 
     @property
     def id(self) -> str:
@@ -103,6 +107,22 @@ class StoryView:
         """Labels where the author's reading and the analysis differ."""
         return [lab for lab in [*self.themes, *self.values] if lab.declared != lab.inferred
                 and (lab.declared or lab.inferred)]
+
+
+@dataclass
+class KitValue:
+    """One value in the waardenkring's preparation kit for a year."""
+
+    term: Term
+    questions: list[str]
+    stories: list[tuple[StoryView, LabelView]]
+    """The stories that carry the value: declared, inferred, or both (the label says which)."""
+    differences: list[tuple[StoryView, LabelView]]
+    """Where the author's reading and the analysis differ on this value."""
+    spread: list[tuple[Neighbourhood, int]]
+    """Stories carrying the value per wijk (wijken with at least one)."""
+    chosen: list[tuple[Any, StoryView]]
+    """Choices already made for this value in this year."""
 
 
 @dataclass
@@ -296,6 +316,57 @@ class SiteStructure:
         earlier = [y for y in self.figure_years() if y <= year]
         return earlier[-1] if earlier else None
 
+    @functools.cached_property
+    def by_id(self) -> dict[str, StoryView]:
+        return {story.id: story for story in self.stories}
+
+    def chosen(self, *, year: int | None = None, kind: str | None = None,
+               key: str | None = None) -> list[tuple[Any, StoryView]]:
+        """``(choice, story)`` for every choice matching the criteria: newest year first,
+        then by panel and the taxonomy's order of the value, theme or domain."""
+        found = [(c, self.by_id[c.story]) for c in self.data.choices if c.story in self.by_id
+                 and (year is None or c.year == year) and (kind is None or c.kind == kind)
+                 and (key is None or c.key == key)]
+        order = {(k, t): i for k in ("values", "themes", "domains")
+                 for i, t in enumerate(getattr(self.taxonomy, k))}
+        return sorted(found, key=lambda pair: (-pair[0].year, pair[0].panel.name,
+                                               order.get((pair[0].kind, pair[0].key), 0)))
+
+    def choice_years(self) -> list[int]:
+        return sorted({c.year for c, _story in self.chosen()})
+
+    def term_of(self, choice: Any) -> Term:
+        """The value, theme or domain a choice was made for."""
+        return getattr(self.taxonomy, choice.kind)[choice.key]
+
+    def considered(self, choice: Any) -> list[StoryView]:
+        """The public stories that were on the table (the chosen one included)."""
+        return [self.by_id[i] for i in choice.considered if i in self.by_id]
+
+    def wijk_reactions(self, key: str) -> list[Any]:
+        return [r for r in self.data.reactions if r.kind == "wijk" and r.about == key]
+
+    def kit(self, year: int) -> list[KitValue]:
+        """The waardenkring's preparation kit for ``year``: per value (taxonomy order) the
+        stories that carry it, the differences between author and analysis, the spread over
+        the wijken, the questions (``values.yml``) and the choices made so far."""
+        pool = self._by_year.get(year, [])
+        kit: list[KitValue] = []
+        for key, term in self.taxonomy.values.items():
+            carrying = [(story, label) for story in pool for label in story.values
+                        if label.term.key == key and (label.declared or label.inferred)]
+            carrying.sort(key=lambda pair: (-pair[0].score("values", key), pair[0].id))
+            spread = Counter(story.neighbourhood.key for story, label in carrying
+                             if label.counted)
+            hoods = self.taxonomy.neighbourhoods
+            kit.append(KitValue(
+                term=term, questions=list(term.questions), stories=carrying,
+                differences=[(s, lab) for s, lab in carrying if lab.declared != lab.inferred],
+                spread=sorted(((hoods[k], n) for k, n in spread.items()),
+                              key=lambda pair: (-pair[1], pair[0].name)),
+                chosen=self.chosen(year=year, kind="values", key=key)))
+        return kit
+
     def clusters(self) -> list[Any]:
         analysis = self.data.analysis
         return list(analysis.clusters) if analysis is not None else []
@@ -318,6 +389,13 @@ def build_structure(data: SiteData) -> SiteStructure:
             effects=[e for e in story.effects if e in taxonomy.effects],
             cluster=analysis.cluster_of.get(story.id) if analysis is not None else None,
         ))
+    by_id = {view.id: view for view in views}
+    for choice in data.choices:
+        if choice.story in by_id:
+            by_id[choice.story].choices.append(choice)
+    for reaction in data.reactions:
+        if reaction.kind == "story" and reaction.about in by_id:
+            by_id[reaction.about].reactions.append(reaction)
     return SiteStructure(data=data, stories=views, has_analysis=analysis is not None)
 
 
