@@ -31,7 +31,7 @@ site: install
 	$(VENV)/bin/rijk build $(ENGINE_ARG)
 
 test: install browser
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=15
 
 install: pdf-libs $(STAMP)
 

@@ -39,6 +39,9 @@ def make_project(target: Path, stories: dict[str, str] | None = None,
         shutil.copytree(ROOT / "stories", target / "stories", dirs_exist_ok=True)
         shutil.copytree(ROOT / "tests/data/nlp/test", target / "tests/data/nlp/test",
                         dirs_exist_ok=True)
+        for name in ("selections", "reactions"):  # the demo's panel choices and reactions
+            if (ROOT / name).is_dir():
+                shutil.copytree(ROOT / name, target / name, dirs_exist_ok=True)
     (target / "stories").mkdir(exist_ok=True)
     for rel, text in (stories or {}).items():
         path = target / "stories" / rel

@@ -57,20 +57,29 @@ def test_search_without_accents_finds_the_word_with_them(browser, served_demo: s
 def test_phone_layout_has_no_horizontal_scroll(browser, served_demo: str) -> None:
     page = browser.new_page(viewport={"width": 375, "height": 800}, device_scale_factor=2,
                             is_mobile=True, has_touch=True)
-    for path in ("/", "/wijken/holendrecht-reigersbos/", "/verhalen/"):
+    for path in ("/", "/wijken/holendrecht-reigersbos/", "/verhalen/", "/verhalen/zo-2019-001/",
+                 "/verhalen/zo-2019-003/", "/waardenkring/2019/", "/gekozen/"):
         page.goto(served_demo + path)
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 1, (path, overflow)
+        # a phone widens its layout viewport to fit content that overflows, so compare with
+        # the screen's width, not with clientWidth (which widens along)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 376, (path, width)
     page.close()
 
 
 PAGE_TYPES = ["/", "/jaarverslag/", "/jaarverslag/2019/", "/wijken/",
               "/wijken/holendrecht-reigersbos/", "/themas/", "/themas/schulden/", "/waarden/",
               "/waarden/solidariteit/", "/verhalen/", "/verhalen/zo-2019-001/", "/methode/",
-              "/downloads/", "/wat-valt-op/"]
+              "/downloads/", "/wat-valt-op/", "/gekozen/", "/waardenkring/2019/",
+              "/verhalen/zo-2019-005/", "/effecten/", "/signalen/2019/"]
 """One page of every type the site has (home, report, wijk, theme, value, story, method,
-downloads …); the report year has the widest table."""
+downloads, the panels' choices, the waardenkring kit, a chosen story …); the report year has
+the widest table."""
+ZENSICAL_PAGE_TYPES = ["/", "/jaarverslag/2019/", "/wijken/holendrecht-reigersbos/",
+                       "/waarden/solidariteit/", "/verhalen/zo-2019-005/", "/methode/",
+                       "/waardenkring/2019/"]
+"""Both engines render the same generated Markdown; what differs is the theme around it, so
+Zensical is checked on the page types with the most structure (tables, lists, admonitions)."""
 
 
 def axe_violations(browser, url: str, width: int) -> list[tuple[str, list]]:
@@ -94,7 +103,7 @@ def test_pages_have_no_wcag_aa_violations(browser, served_demo: str, path: str,
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-@pytest.mark.parametrize("path", PAGE_TYPES)
+@pytest.mark.parametrize("path", ZENSICAL_PAGE_TYPES)
 def test_zensical_pages_have_no_wcag_aa_violations(browser, served_zensical_demo: str,
                                                    path: str, width: int) -> None:
     assert axe_violations(browser, served_zensical_demo + path, width) == []

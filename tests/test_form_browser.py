@@ -146,3 +146,42 @@ def test_the_form_suggests_themes_and_the_author_confirms_them(browser, tmp_path
         assert schulden.is_checked()
         assert box.get_by_role("button", name="Schulden gekozen").is_disabled()
         context.close()
+
+
+def test_a_resident_on_a_phone_responds_under_a_story(browser, tmp_path: Path) -> None:
+    """The static site (served on its own) posts the reaction form to the form server; the
+    reaction lands in the moderation queue, not in git."""
+    from tests.conftest import serve_folder
+    from tests.helpers import mkdocs_build
+
+    root = fk.git_project(tmp_path / "project")
+    fk.add_users(root)
+    with fk.live_server(root, fk.settings(root)) as (base, _app):
+        with (root / "rijk.yml").open("a", encoding="utf-8") as config:
+            config.write(f"reactions:\n  url: {base}/reacties\n")
+        site = tmp_path / "site"
+        result = mkdocs_build(root, site)
+        assert result.returncode == 0, result.stderr[-2000:]
+        served = serve_folder(site)
+        site_url = next(served)
+        try:
+            context = browser.new_context(viewport={"width": 390, "height": 844},
+                                          is_mobile=True, has_touch=True)
+            page = context.new_page()
+            page.goto(site_url + "/verhalen/zo-2019-001/")
+            form = page.locator("form.rv-reaction")
+            form.get_by_label("Uw reactie").fill("Fijn om te lezen. Wij zoeken ook zo'n plek.")
+            form.get_by_label("Ik vind het goed").check()
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1
+            form.get_by_role("button", name="Verstuur reactie").click()
+            page.wait_for_url(base + "/reacties")
+            assert page.get_by_role("heading", name="Dank u wel").is_visible()
+            context.close()
+        finally:
+            next(served, None)
+    queued = list((root / ".rijk" / "reacties").glob("*.json"))
+    assert len(queued) == 1 and "Wij zoeken ook" in queued[0].read_text(encoding="utf-8")
+    assert fk.git(root, "status", "--porcelain") == ""
+    assert not (root / "reactions").exists()
