@@ -183,5 +183,5 @@ def test_a_resident_on_a_phone_responds_under_a_story(browser, tmp_path: Path) -
             next(served, None)
     queued = list((root / ".rijk" / "reacties").glob("*.json"))
     assert len(queued) == 1 and "Wij zoeken ook" in queued[0].read_text(encoding="utf-8")
-    assert fk.git(root, "status", "--porcelain") == ""
+    assert fk.git(root, "status", "--porcelain", "--", ".", ":!rijk.yml") == ""
     assert not (root / "reactions").exists()
