@@ -32,7 +32,7 @@ def check_with_privacy(project: Project, paths: list[Path], privacy: bool = True
         result.problems.extend(label_suggestions(project, result))
         result.problems.extend(effect_suggestions(project, result))
         result.problems.sort(key=lambda p: (p.path, p.line))
-    if not privacy or not paths:
+    if not privacy or not (paths or responses):
         return result
     try:
         from generator.privacy import DeidentificationUnavailable, Deidentifier
@@ -51,6 +51,8 @@ def check_with_privacy(project: Project, paths: list[Path], privacy: bool = True
         deidentifier = Deidentifier(keep=keep_phrases(taxonomy, result.stories),
                                     confirmations=confirmations)
         findings = privacy_findings(deidentifier, result, paths)
+        if responses or whole:
+            findings += choice_privacy_findings(project, taxonomy, deidentifier, result, whole)
     except DeidentificationUnavailable as exc:
         result.problems.append(Problem("rijk", 1, f"privacycontrole niet uitgevoerd: {exc}",
                                        "warning"))
@@ -87,6 +89,33 @@ def response_problems(project: Project, taxonomy, paths: list[Path], result: Che
     files = [*selection_files(project.selections_dir), *reaction_files(project.reactions_dir)]
     result.files += sum(1 for f in files if asked(Problem(str(f), 1, "")))
     return [p for p in found if asked(p)]
+
+
+def choice_privacy_findings(project: Project, taxonomy, deidentifier, result: CheckResult,
+                            whole: bool) -> list[Problem]:
+    """Personal data in the panels' reasons and roles, and a panel name that holds a person's
+    name, as warnings at the choice's line: the build de-identifies them, but the file in git
+    should not hold them (a panel has roles, never names)."""
+    from generator.pipeline import keepable_panel_names
+    from generator.selections import load_selections
+
+    stories = result.stories if whole else project.check(None, taxonomy).stories
+    choices = load_selections(project.selections_dir, taxonomy, stories).choices
+    keepable = set(keepable_panel_names(choices, taxonomy, stories))
+    problems: list[Problem] = []
+    for choice in choices:
+        if choice.panel.name not in keepable and len(choice.panel.name.split()) >= 2:
+            problems.append(Problem(choice.path, choice.line, (
+                f"de naam van panel '{choice.panel.name}' lijkt een persoonsnaam te bevatten; "
+                "noem een panel naar de plaats en het jaar (Waardenkring Gaasperdam 2019). De "
+                "site toont de naam gede-identificeerd."), "warning", "privacy"))
+        for what, text in (("de reden", choice.reason), ("de rollen",
+                                                         ", ".join(choice.panel.roles))):
+            for finding in deidentifier.findings(text, residual=False):
+                problems.append(Problem(choice.path, choice.line,
+                                        f"{what}: {finding_message(finding)}", "warning",
+                                        "privacy"))
+    return sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
 
 
 def readability_problems(result: CheckResult) -> list[Problem]:

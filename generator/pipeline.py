@@ -204,6 +204,29 @@ def load_responses(paths: PipelinePaths, taxonomy: Taxonomy,
     return choices, reactions
 
 
+def keepable_panel_names(choices: list[Any], taxonomy: Taxonomy,
+                         all_stories: list[Story]) -> list[str]:
+    """Panel names that stay readable ("Waardenkring Gaasperdam 2019": read as a name and an
+    address otherwise): two words or more, and no capitalised word in it that is a known first
+    name or surname unless it is also a place or organisation of the taxonomy ("Noord"). Any
+    other panel name is de-identified like story text ("Waardenkring van [naam]")."""
+    import re
+
+    from generator.privacy.words import known_names
+
+    names = known_names()
+    safe = {w.lower() for phrase in keep_phrases(taxonomy, all_stories)
+            for w in re.findall(r"\w+", phrase)}
+    kept = set()
+    for choice in choices:
+        name = choice.panel.name
+        capitals = [w for w in re.findall(r"\w+", name) if w[:1].isupper()]
+        if len(name.split()) >= 2 and not any(w.lower() in names and w.lower() not in safe
+                                              for w in capitals):
+            kept.add(name)
+    return sorted(kept)
+
+
 def choice_fields(choice: Any) -> dict[str, str]:
     """The published text of a choice, de-identified like a story: panel name, roles, reason."""
     return {"panel": choice.panel.name, "roles": "; ".join(choice.panel.roles),
@@ -246,8 +269,8 @@ def prepare(paths: PipelinePaths, *, nlp: bool = True, random_state: int = 0,
     start = now()
     extra = [choice_fields(c) for c in choices] + [{"text": r.text} for r in reactions]
     stories, needles = deidentify(public, taxonomy, paths.cache, checked.stories, extra,
-                                  keep_also=sorted({c.panel.name for c in choices
-                                             if len(c.panel.name.split()) >= 2}))
+                                  keep_also=keepable_panel_names(choices, taxonomy,
+                                                                 checked.stories))
     done("deidentify", start)
     data = SiteData(taxonomy=taxonomy, checked=checked, stories=stories, withheld=withheld,
                     personal_data=needles, timings=timings,

@@ -71,8 +71,17 @@ def load_reactions(folder: Path, taxonomy: Taxonomy, stories: Iterable[Story]) -
         result.files += 1
         where = str(path)
         try:
-            data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, YAMLError) as exc:
+            text = path.read_text(encoding="utf-8")
+            data = YAML(typ="rt").load(text)
+        except ValueError as exc:  # an impossible date (2019-13-45) while loading
+            from generator.selections import impossible_date
+
+            line, typed = impossible_date(text) if "text" in locals() else (1, "")
+            result.problems.append(Problem(where, line, (
+                f"'{typed}' is geen bestaande datum; schrijf JJJJ-MM-DD." if typed else
+                f"geen geldige reactie ({exc}); herstel het bestand of haal het weg.")))
+            continue
+        except (OSError, YAMLError) as exc:
             line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
             detail = " ".join(str(exc).split())[:200]
             result.problems.append(Problem(where, line, f"geen geldige reactie ({detail}); "
@@ -117,8 +126,12 @@ def _reaction(data: Any, where: str, taxonomy: Taxonomy,
     if not isinstance(day, date):
         problems.append(Problem(where, line("date"), f"'{day}' is geen datum; schrijf "
                                 "JJJJ-MM-DD."))
-    text = " ".join(str(data.get("text") or "").split())
-    if not text:
+    raw_text = data.get("text")
+    text = " ".join(str(raw_text or "").split()) if isinstance(raw_text, str | None) else ""
+    if raw_text is not None and not isinstance(raw_text, str):
+        problems.append(Problem(where, line("text"), "de reactie moet gewone tekst zijn, geen "
+                                "lijst of tabel: text: \"…\""))
+    elif not text:
         problems.append(Problem(where, line("text"), "de reactie is leeg."))
     elif len(text) > MAX_TEXT:
         problems.append(Problem(where, line("text"), f"de reactie heeft {len(text)} tekens; "

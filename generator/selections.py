@@ -48,7 +48,10 @@ KIND_LABELS: dict[str, str] = {"values": "waarde", "themes": "thema", "domains":
 CHOICE_FIELDS = ("panel", *KINDS, "story", "reason", "considered", "date")
 PANEL_FIELDS = ("name", "roles")
 MIN_REASON_WORDS = 12
+MAX_REASON = 2000
+"""Characters in a reason (an error beyond: it is printed on every page that shows it)."""
 """Shorter than this, a reason is not yet "in full sentences" (a warning, never an error)."""
+EARLIEST_YEAR = 1990
 FILE_NAME = re.compile(r"^(\d{4})\.ya?ml$")
 
 
@@ -151,6 +154,10 @@ def parse_selections(text: str, path: Path, taxonomy: Taxonomy,
         problem(1, f"de bestandsnaam '{Path(path).name}' moet het jaar zijn, zoals 2019.yml.")
         return [], problems
     year = int(named.group(1))
+    if not EARLIEST_YEAR <= year <= date.today().year + 1:
+        problem(1, f"het jaar {year} in de bestandsnaam kan niet kloppen; gebruik het jaar "
+                f"waarover het panel koos (tussen {EARLIEST_YEAR} en {date.today().year + 1}).")
+        return [], problems
     try:
         data = YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
@@ -163,10 +170,16 @@ def parse_selections(text: str, path: Path, taxonomy: Taxonomy,
     except YAMLError as exc:
         problem(1, f"geen geldige YAML: {' '.join(str(exc).split())}.")
         return [], problems
+    except ValueError as exc:  # ruamel builds dates while loading: 2019-13-45 raises here
+        line, typed = impossible_date(text)
+        problem(line, f"'{typed}' is geen bestaande datum; schrijf JJJJ-MM-DD, zoals "
+                "2019-11-14." if typed else f"geen geldige YAML: {exc}.")
+        return [], problems
     if data is None:
         return [], problems
     if not isinstance(data, dict):
-        problem(1, "verwacht 'panels:' en 'choices:' (zie selections/README of de README).")
+        problem(1, "verwacht 'panels:' en 'choices:' (zie 'Waardenkring en Most Significant "
+                "Change' in de README).")
         return [], problems
     for key in data:
         if key not in ("panels", "choices"):
@@ -185,6 +198,17 @@ def parse_selections(text: str, path: Path, taxonomy: Taxonomy,
         if choice is not None and len([p for p in problems if p.is_error]) == before:
             choices.append(choice)
     return choices, problems
+
+
+def impossible_date(text: str) -> tuple[int, str]:
+    """The line and text of the first date-like value that is no real date (``2019-13-45``)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        for found in re.findall(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", line):
+            try:
+                date(*(int(part) for part in found))
+            except ValueError:
+                return number, "-".join(found)
+    return 1, ""
 
 
 def _panels(raw: Any, line: int, problem) -> dict[str, Panel]:
@@ -247,11 +271,19 @@ def _choice(raw: Any, line: int, year: int, where: str, panels: dict[str, Panel]
                 fld="story")
     else:
         _check_story(story_id, stories, story_line, year, problem, "story")
-    reason = _text(raw.get("reason"))
+    raw_reason = raw.get("reason")
     reason_line = _line(raw, "reason", line)
-    if not reason:
+    wrong_type = raw_reason is not None and not isinstance(raw_reason, str)
+    reason = "" if wrong_type else _text(raw_reason)
+    if wrong_type:
+        problem(reason_line, "de reden moet gewone tekst zijn, geen lijst of tabel. Schrijf haar "
+                "na 'reason: >-' op de volgende regels, ingesprongen.", fld="reason")
+    elif not reason:
         problem(reason_line, "de reden is leeg. Schrijf in hele zinnen waarom het panel dit "
                 "verhaal koos: dat is wat de wijk terugleest.", fld="reason")
+    elif len(reason) > MAX_REASON:
+        problem(reason_line, f"de reden heeft {len(reason)} tekens; hooguit {MAX_REASON}. Kort "
+                "haar in: de wijk leest haar op een prikbord en een telefoon.", fld="reason")
     elif len(reason.split()) < MIN_REASON_WORDS or not re.search(r"[.!?]", reason):
         problem(reason_line, f"de reden is kort ({len(reason.split())} woorden). Schrijf in hele "
                 "zinnen waarom juist dit verhaal: wat veranderde er, en waarom vindt het panel "
@@ -270,6 +302,9 @@ def _choice(raw: Any, line: int, year: int, where: str, panels: dict[str, Panel]
         problem(_line(raw, "date", line), f"'{day}' is geen datum; schrijf JJJJ-MM-DD.",
                 fld="date")
         day = None
+    elif day is not None and day > date.today():
+        problem(_line(raw, "date", line), f"de datum {day.isoformat()} ligt in de toekomst; "
+                "geef de dag van het gesprek.", fld="date")
     if panel is None or not kind or not story_id or not reason:
         return None
     if story_id not in considered:
@@ -284,6 +319,10 @@ def _check_story(story_id: str, stories: dict[str, Story], line: int, year: int,
     if story is None:
         problem(line, f"onbekend verhaal '{story_id}'.{suggest(story_id, list(stories))} "
                 "Gebruik de id uit de front-matter van het verhaal.", fld=fld)
+    elif story.status == "withdrawn":
+        problem(line, f"verhaal '{story_id}' is ingetrokken (status: withdrawn): de keuze staat "
+                "niet meer op de site. Laat haar staan als geschiedenis, of haal haar weg.",
+                "warning", fld)
     elif not story.is_public:
         why = ("consent: false" if story.status == "published"
                else f"status: {story.status}")
@@ -295,8 +334,14 @@ def _check_story(story_id: str, stories: dict[str, Story], line: int, year: int,
                 "Klopt dat, of hoort de keuze in een ander jaar?", "warning", fld)
 
 
+_INVISIBLE = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f"
+                        "\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
 def _text(value: Any) -> str:
-    return " ".join(str(value).split()) if value is not None else ""
+    """One line of text, without control and direction characters (U+202E turns text around
+    on the screen: what a reader sees would not be what the file says)."""
+    return " ".join(_INVISIBLE.sub("", str(value)).split()) if value is not None else ""
 
 
 def _line(mapping: Any, key: str, default: int = 1) -> int:
@@ -398,21 +443,29 @@ def selection_path(folder: Path, year: int) -> Path:
 def record_choice(folder: Path, taxonomy: Taxonomy, stories: Iterable[Story], *, year: int,
                   panel: str, roles: Iterable[str] = (), kind: str, key: str, story: str,
                   reason: str, considered: Iterable[str] = (), day: date | None = None,
-                  replace: bool = False) -> tuple[Path, str]:
-    """The file and its new text with this choice added, validated like ``rijk check`` does
-    (the caller writes and commits it: ``rijk select``, the web form). Raises
-    :class:`SelectionError` with every error of the new choice (file:line: message)."""
+                  replace: bool = False) -> tuple[Path, str, list[Problem]]:
+    """The file, its new text with this choice added, and the warnings the new choice brings
+    (a short reason, a story of another year), validated like ``rijk check`` does (the caller
+    writes and commits it: ``rijk select``, the web form). Raises :class:`SelectionError` with
+    every error of the new choice (file:line: message)."""
     path = selection_path(folder, year)
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     known = {s.id: s for s in stories}
     _before, old_problems = parse_selections(text, path, taxonomy, known) if text else ([], [])
-    if any(p.is_error for p in old_problems):
-        raise SelectionError(f"{path} heeft al fouten; herstel die eerst:\n"
-                             + "\n".join(p.format() for p in old_problems if p.is_error))
+    old_errors = {(p.line, p.message) for p in old_problems if p.is_error}
+    unreadable = [p for p in old_problems if p.is_error and p.field is None
+                  and ("YAML" in p.message or "datum" in p.message or "bestandsnaam" in p.message)]
+    if unreadable:
+        raise SelectionError(f"{path} is niet te lezen; herstel het eerst:\n"
+                             + "\n".join(p.format() for p in unreadable))
     new = add_choice(text, panel=panel, roles=roles, kind=kind, key=key, story=story,
                      reason=reason, considered=considered, day=day, replace=replace)
     _choices, problems = parse_selections(new, path, taxonomy, known)
-    errors = [p for p in problems if p.is_error]
+    # only what this choice brings counts: an older choice that broke later (its story was
+    # withdrawn) must not block the next decision; `rijk check` reports it on its own
+    old_all = {(p.line, p.message) for p in old_problems}
+    fresh = [p for p in problems if (p.line, p.message) not in old_all]
+    errors = [p for p in fresh if p.is_error and (p.line, p.message) not in old_errors]
     if errors:
         raise SelectionError("\n".join(p.format() for p in errors))
-    return path, new
+    return path, new, [p for p in fresh if not p.is_error]

@@ -42,6 +42,12 @@ def dump_field(key: str, value: Any) -> str:
         return f"{key}: {value.isoformat()}\n"
     if isinstance(value, bool):
         return f"{key}: {'true' if value else 'false'}\n"
+    if isinstance(value, list | tuple) and value and all(isinstance(v, dict) for v in value):
+        # a list of tables (signals) in flow style, on one line; values JSON-quoted, which is
+        # valid YAML and keeps every character as typed
+        tables = ", ".join("{" + ", ".join(f"{k}: {json.dumps(str(v), ensure_ascii=False)}"
+                                           for k, v in item.items()) + "}" for item in value)
+        return f"{key}: [{tables}]\n"
     if isinstance(value, list | tuple):
         items = [str(v) for v in value]
         flow = yaml.dump(items, Dumper=_dumper(items), default_flow_style=True,

@@ -957,3 +957,34 @@ def test_load_benchmark_loses_nothing() -> None:
     assert result["errors"] == 0
     assert result["clean_tree"] is True
     assert result["p95_ms"] > 0
+
+
+# -- signals for policy -------------------------------------------------------------------------
+
+def test_a_signal_written_in_the_form_is_a_valid_signals_field(served: Served) -> None:
+    from generator.checks import check_corpus
+    from generator.taxonomy import Taxonomy
+
+    client, token = served.client("samira")
+    text = "De wachtlijst voor de schuldhulp was zes maanden: \"te lang\" voor dit gezin."
+    story_id = new_story(client, token, signal_kind=["wachtlijst", "", ""],
+                         signal_domain=["schuldhulp", "", ""], signal_text=[text, "", ""])
+    path = story_path(served.root, story_id)
+    assert "signals: [{kind: \"wachtlijst\", domain: \"schuldhulp\", text:" in path.read_text()
+    result = check_corpus([path], Taxonomy.load(served.root / "taxonomy"))
+    assert result.errors == []
+    [signal] = result.stories[0].signals
+    assert (signal.kind, signal.domain, signal.text) == ("wachtlijst", "schuldhulp", text)
+    edit = client.get(f"/verhalen/{story_id}/bewerken")
+    if edit.status_code == 200:  # still editable: the edit form shows the signal again
+        assert 'value="De wachtlijst voor de schuldhulp' in edit.text
+
+
+def test_a_half_filled_signal_row_is_an_error_beside_the_field(served: Served) -> None:
+    client, token = served.client("samira")
+    before = commits(served.root)
+    response = submit(client, token, signal_kind=["regel"], signal_domain=[""],
+                      signal_text=[""])
+    assert response.status_code == 422
+    assert "Signaal 1: kies de soort én beschrijf" in field_error(response.text, "signals")
+    assert commits(served.root) == before

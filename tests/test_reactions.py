@@ -36,7 +36,8 @@ def stories() -> dict[str, str]:
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     root = git_project(tmp_path / "project", stories())
     add_users(root)
-    with live_server(root, settings(root, reactions_per_minute=5)) as (base, _app):
+    with live_server(root, settings(root, reactions_per_minute=5)) as (base, app):
+        assert app.state.ctx.privacy.wait(180), app.state.ctx.privacy.reason
         yield base, root
     close_clients()
 
@@ -45,7 +46,8 @@ def reaction(**overrides: str) -> dict[str, str]:
     data = {"about_kind": "story", "about": "zo-2019-001", "consent": "ja",
             "text": "Mooi verhaal. Bij ons in de straat zoekt Pieter de Vries ook hulp, "
                     "bel 06-12345678.",
-            "name": "Anneke Visser", "website": "", "back": "https://site.example/verhalen/"}
+            "name": "Anneke Visser", "website": "",
+            "back": "https://rijkeverantwoording.amsterdam.example/verhalen/zo-2019-001/"}
     data.update(overrides)
     return data
 
@@ -62,7 +64,10 @@ def test_an_anonymous_reaction_waits_in_the_queue_and_not_in_git(server) -> None
     base, root = server
     response = client(base).post("/reacties", data=reaction())
     assert response.status_code == 202
-    assert "Dank u wel" in response.text and 'href="https://site.example/verhalen/"' in response.text
+    assert "Dank u wel" in response.text
+    assert 'href="https://rijkeverantwoording.amsterdam.example/verhalen/zo-2019-001/"' in \
+        response.text
+    assert "vastgelegd in git" not in response.text  # the professionals' footer
     assert len(queue_files(root)) == 1
     assert commits(root) == 1 and not (root / "reactions").exists()
     assert git(root, "status", "--porcelain") == ""  # .rijk/ ignores itself
@@ -85,6 +90,26 @@ def test_a_bad_or_spam_reaction_is_refused_and_nothing_is_kept(server, overrides
     assert response.status_code == status
     assert says.lower() in response.text.lower()
     assert queue_files(root) == []
+
+
+def test_the_thank_you_page_never_links_to_a_stranger_s_address(server) -> None:
+    base, _root = server
+    response = client(base).post("/reacties", data=reaction(back="https://evil.example/x"))
+    assert response.status_code == 202
+    assert "evil.example" not in response.text and "Terug naar de pagina" not in response.text
+
+
+def test_a_reaction_to_a_story_withdrawn_meanwhile_is_not_committed(server) -> None:
+    base, root = server
+    client(base).post("/reacties", data=reaction())
+    path = root / "stories" / "2019" / "zo-2019-001.md"
+    path.write_text(path.read_text().replace("status: published", "status: withdrawn"))
+    git(root, "commit", "-qam", "Ingetrokken")
+    coby, token = login(base, "coby")
+    queue_id = queue_files(root)[0].stem
+    coby.post(f"/moderatie/{queue_id}/goedkeuren", data={"csrf": token})
+    assert queue_files(root) == [] and not (root / "reactions").exists()
+    assert "staat niet meer op de site" in coby.get("/moderatie").text
 
 
 def test_a_refused_reaction_gives_the_text_back(server) -> None:
@@ -119,7 +144,7 @@ def test_approve_commits_the_de_identified_text_and_the_rebuild_shows_it(server)
     assert done.status_code == 303
     assert queue_files(root) == []
     log = git(root, "log", "-1", "--format=%an|%s", "--name-only")
-    assert log.startswith("Coby Mulder|Reactie op story zo-2019-001 goedgekeurd")
+    assert log.startswith("Coby Mulder|Reactie op verhaal zo-2019-001 goedgekeurd")
     files = list((root / "reactions" / "zo-2019-001").glob("*.yml"))
     assert len(files) == 1
     committed = files[0].read_text(encoding="utf-8")

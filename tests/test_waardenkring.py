@@ -284,3 +284,67 @@ def test_check_warns_when_a_published_summary_is_above_b1(tmp_path: Path) -> Non
     assert len(warned) == 1 and "zo-2019-001.md:10: waarschuwing:" in warned[0], out
     assert "woorden; knip hem in tweeën" in warned[0]
     assert "Flesch-Douma" in warned[0]
+
+
+def test_approved_reactions_show_under_their_story_and_wijk(demo_site: Path) -> None:
+    story = _text(demo_site, "verhalen/zo-2019-003/index.html")
+    assert "Reacties van bewoners" in story
+    assert "Fijn dat er nu hulp is die luistert naar wat de mantelzorger zelf wil." in story
+    wijk = _text(demo_site, "wijken/driemond/index.html")
+    assert "Kan het wijkbericht ook in het dorpshuis komen te hangen?" in wijk
+    # without a form server (no reactions.url) the page says where to respond instead
+    assert "Dat kan bij het buurtteam in uw wijk" in wijk
+    assert 'class="rv-reaction"' not in (demo_site / "wijken/driemond/index.html").read_text()
+    other = _text(demo_site, "verhalen/zo-2019-005/index.html")
+    assert "Nog geen reacties." in other
+
+
+def test_an_impossible_date_or_a_list_as_text_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", small_stories())
+    write_selections(project, VALID.replace("date: 2019-11-14", "date: 2019-13-45"))
+    bad = project / "reactions" / "zo-2019-001"
+    bad.mkdir(parents=True)
+    (bad / "a.yml").write_text("story: zo-2019-001\ndate: 2019-02-30\ntext: Mooi.\n")
+    (bad / "b.yml").write_text("story: zo-2019-001\ndate: 2019-12-01\n"
+                               "text: [Goed verhaal, groet van Piet]\n")
+    result = checked(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "selections/2019.yml:12: '2019-13-45' is geen bestaande datum" in result.stdout
+    assert "reactions/zo-2019-001/a.yml:2: '2019-02-30' is geen bestaande datum" in result.stdout
+    assert "reactions/zo-2019-001/b.yml:3: de reactie moet gewone tekst zijn" in result.stdout
+
+
+def test_a_withdrawn_story_s_choice_warns_and_does_not_block_the_next_one(tmp_path: Path) -> None:
+    project = git_project(tmp_path / "p", small_stories())
+    write_selections(project, VALID)
+    story = project / "stories/2019/zo-2019-001.md"
+    story.write_text(story.read_text().replace("status: published", "status: withdrawn"))
+    git(project, "commit", "-qam", "Ingetrokken")
+    out = checked(project)
+    assert out.returncode == 0, out.stdout
+    assert "waarschuwing: verhaal 'zo-2019-001' is ingetrokken" in out.stdout
+    result = rijk(project, "select", "zo-2019-002", "--year", "2019", "--panel",
+                  "Waardenkring Gaasperdam 2019", "--theme", "werk", "--reason", REASON,
+                  "--date", "2019-11-14")
+    assert result.returncode == 0, result.stderr
+
+
+def test_personal_data_in_a_choice_is_flagged_by_check_and_hidden_on_the_site(
+        tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", small_stories())
+    write_selections(project, VALID.replace("name: Waardenkring Gaasperdam 2019",
+                                            "name: Waardenkring van Henk Jansen")
+                     .replace(REASON, REASON + " Bel Karin de Wit op 06-12345678."))
+    out = rijk(project, "check", "--no-suggestions").stdout
+    assert "selections/2019.yml:6: waarschuwing: de naam van panel 'Waardenkring van Henk " \
+        "Jansen' lijkt een persoonsnaam te bevatten" in out
+    assert "selections/2019.yml:6: waarschuwing: de reden: mogelijk persoonsgegeven" in out
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr[-2000:]
+    for page in ("verhalen/zo-2019-001/index.html", "gekozen/index.html",
+                 "search/search_index.json"):
+        text = (site / page).read_text(encoding="utf-8")
+        for private in ("Henk", "Jansen", "Karin", "06-12345678"):
+            assert private not in text, (page, private)
+    assert "Waardenkring van" in _text(site, "gekozen/index.html")

@@ -47,20 +47,25 @@ def select(story_id: str, year: int, panel: str, roles: tuple[str, ...], value: 
         day = date.fromisoformat(when) if when else date.today()
     except ValueError as exc:
         raise click.BadParameter(f"'{when}' is geen datum JJJJ-MM-DD", param_hint="--date") from exc
+    if day > date.today():
+        raise click.BadParameter(f"{day.isoformat()} ligt in de toekomst; geef de dag van het "
+                                 "gesprek", param_hint="--date")
     project = _project(root)
     taxonomy = project.taxonomy()
     try:
-        path, text = record_choice(project.selections_dir, taxonomy, project.check().stories,
-                                   year=year, panel=panel, roles=roles, kind=kind, key=key,
-                                   story=story_id, reason=reason, considered=considered,
-                                   day=day, replace=replace)
+        path, text, warnings = record_choice(
+            project.selections_dir, taxonomy, project.check().stories, year=year, panel=panel,
+            roles=roles, kind=kind, key=key, story=story_id, reason=reason,
+            considered=considered, day=day, replace=replace)
     except SelectionError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     label = getattr(taxonomy, kind)[key].label
-    click.echo(f"Vastgelegd in {path}: {panel} koos {story_id} voor {KIND_LABELS[kind]} {label}.")
+    for warning in warnings:
+        click.echo(warning.format(Path.cwd()), err=True)
+    click.echo(f"Opgeslagen in {path}: {panel} koos {story_id} voor {KIND_LABELS[kind]} {label}.")
     if no_commit:
         return
     message = (f"Keuze {panel}: {story_id} voor {KIND_LABELS[kind]} {label.lower()} ({year})\n\n"
@@ -70,4 +75,4 @@ def select(story_id: str, year: int, panel: str, roles: tuple[str, ...], value: 
     except CommitError as exc:
         click.echo(f"waarschuwing: {exc}", err=True)
         sys.exit(1)
-    click.echo(f"Commit {commit[:10]}.")
+    click.echo(f"Vastgelegd in git: commit {commit[:10]}.")

@@ -116,7 +116,7 @@ async def record(request: Request, jaar: Annotated[str, Form()] = "",
     considered = [c.strip() for c in besproken.replace(";", ",").split(",") if c.strip()]
 
     def plan() -> Change:
-        path, text = record_choice(ctx.project.selections_dir, ctx.taxonomy,
+        path, text, _warnings = record_choice(ctx.project.selections_dir, ctx.taxonomy,
                                    indexed_stories(ctx), year=year, panel=panel, roles=roles,
                                    kind=kind, key=key, story=verhaal.strip(), reason=reden,
                                    considered=considered, day=day, replace=bool(vervang))
@@ -131,7 +131,10 @@ async def record(request: Request, jaar: Annotated[str, Form()] = "",
     try:
         await asyncio.wrap_future(ctx.store.submit(plan))
     except SelectionError as exc:
-        return _page(request, session, user, 422, _without_paths(str(exc)), form)
+        message = _without_paths(str(exc)).replace(
+            "Gebruik --replace om die keuze te vervangen.",
+            "Vink 'Vervang een eerdere keuze' aan om die keuze te vervangen.")
+        return _page(request, session, user, 422, message, form)
     except (StoreError, ValueError, KeyError) as exc:
         return _page(request, session, user, store_status(exc) if isinstance(exc, StoreError)
                      else 422, str(exc), form)

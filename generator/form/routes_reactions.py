@@ -32,13 +32,27 @@ router = APIRouter()
 def _public_page(request: Request, status_code: int, title: str, message: str,
                  back: str = "", text: str = "") -> Response:
     return render(request, "reaction_result.html", status_code=status_code, title=title,
-                  message=message, back=_safe_back(back), text=text)
+                  message=message, back=_safe_back(request, back), text=text, public=True)
 
 
-def _safe_back(back: str) -> str:
-    """Only an http(s) address (the page the resident came from) is offered as a link back."""
-    parts = urlsplit(back.strip())
-    return back.strip() if parts.scheme in ("http", "https") and parts.netloc else ""
+def _safe_back(request: Request, back: str) -> str:
+    """The page the resident came from, offered as a link back only when it is on the
+    project's own site (``site_url`` of ``mkdocs.yml``, or the form server itself): the
+    form never links to an address a stranger put in the post."""
+    from generator.build.config import ConfigError, read_mkdocs_yml
+
+    back = back.strip()
+    parts = urlsplit(back)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    allowed = {request.url.netloc}
+    try:
+        site_url = str(read_mkdocs_yml(ctx_of(request).project.mkdocs_yml).get("site_url") or "")
+    except ConfigError:
+        site_url = ""
+    if site_url:
+        allowed.add(urlsplit(site_url).netloc)
+    return back if parts.netloc in allowed else ""
 
 
 @router.post("/reacties", summary="Een reactie van een bewoner (openbaar)")
@@ -60,8 +74,7 @@ async def post_reaction(request: Request, about_kind: Annotated[str, Form()] = "
     name = " ".join(name.split())
     problem = ""
     if about_kind == "story":
-        entry = next((e for e in ctx.index.refresh() if e.id == about), None)
-        if entry is None or entry.status != "published" or entry.meta.get("consent") is not True:
+        if not _published(ctx, about):
             problem = "Dit verhaal staat niet (meer) op de site; reageren kan daarom niet."
     elif about_kind == "wijk":
         if about not in ctx.taxonomy.neighbourhoods:
@@ -83,6 +96,12 @@ async def post_reaction(request: Request, about_kind: Annotated[str, Form()] = "
     return _public_page(request, 202, "Dank u wel", "Uw reactie is binnen. Een coördinator "
                         "leest hem eerst. Namen en adressen halen we eruit. Daarna komt hij op "
                         "de site, zonder uw naam.", back)
+
+
+def _published(ctx, story_id: str) -> bool:
+    entry = next((e for e in ctx.index.refresh() if e.id == story_id), None)
+    return entry is not None and entry.status == "published" and \
+        entry.meta.get("consent") is True
 
 
 @router.get("/moderatie", summary="Reacties van bewoners beoordelen")
@@ -114,18 +133,24 @@ async def approve(request: Request, queue_id: str, csrf: Annotated[str, Form()] 
     if entry is None:
         session.flash("Deze reactie is er niet meer (al goedgekeurd of afgewezen).")
         return RedirectResponse("/moderatie", status_code=303)
+    if entry.kind == "story" and not _published(ctx, entry.about):
+        ctx.reactions.delete(queue_id)
+        session.flash(f"Niet goedgekeurd: verhaal {entry.about} staat niet meer op de site "
+                      "(ingetrokken of teruggezet). De reactie is verwijderd.")
+        return RedirectResponse("/moderatie", status_code=303)
     try:
         public = (await run_in_threadpool(ctx.privacy.deidentify_fields,
                                           {"text": entry.text}))["text"]
     except PrivacyUnavailable as exc:
         session.flash(f"Niet goedgekeurd: de privacycheck is niet beschikbaar ({exc}).")
         return RedirectResponse("/moderatie", status_code=303)
-    rel, content = reaction_file(kind=entry.kind, about=entry.about, day=date.today(),
-                                 text=public)
+    rel, content = reaction_file(kind=entry.kind, about=entry.about,
+                                 day=date.fromtimestamp(entry.received), text=public)
     path = ctx.project.reactions_dir / rel
 
     def plan() -> Change:
-        message = (f"Reactie op {entry.kind} {entry.about} goedgekeurd\n\n"
+        what = "verhaal" if entry.kind == "story" else "wijk"
+        message = (f"Reactie op {what} {entry.about} goedgekeurd\n\n"
                    f"Gede-identificeerd en goedgekeurd door {user.name} (coördinator).")
         return Change(files=(FileChange(path, content),), message=message,
                       author=identity(user))

@@ -31,7 +31,7 @@ from generator.form.context import (
 from generator.form.gitstore import RepositoryBusy, StoreError, StoryConflict
 from generator.form.index import StoryEntry
 from generator.form.sessions import Session
-from generator.form.storyform import BODY_MAX, StoryInput, check_input
+from generator.form.storyform import BODY_MAX, SIGNAL_ROWS, StoryInput, check_input
 from generator.form.users import User
 from generator.loader import read_source
 from generator.story import STATUS_LABELS as STORY_STATUS_LABELS
@@ -60,6 +60,9 @@ class StoryFields(BaseModel):
     consent: str = ""
     summary: str = ""
     body: str = ""
+    signal_kind: list[str] = []
+    signal_domain: list[str] = []
+    signal_text: list[str] = []
     actie: str = "insturen"
     versie: str = ""
     csrf: str = ""
@@ -174,7 +177,8 @@ def form_page(request: Request, session: Session, user: User, story: StoryInput,
                   feedback=feedback, preview_html=preview_html, findings=findings,
                   suggestions=suggestions,
                   taxonomy=ctx.taxonomy, stadsdelen=ctx.taxonomy.by_stadsdeel(),
-                  teams=ctx.taxonomy.teams, today=date.today().isoformat(), body_max=BODY_MAX)
+                  teams=ctx.taxonomy.teams, today=date.today().isoformat(), body_max=BODY_MAX,
+                  signal_rows=max(SIGNAL_ROWS, len(story.signals)))
 
 
 async def _save(request: Request, session: Session, user: User, story: StoryInput, action: str,
@@ -263,7 +267,9 @@ def find_entry(ctx: FormContext, story_id: str) -> StoryEntry:
 
 
 def _privacy_fields(story: StoryInput) -> dict[str, str]:
-    return {"title": story.title, "summary": story.summary, "body": story.body[:BODY_MAX]}
+    fields = {"title": story.title, "summary": story.summary, "body": story.body[:BODY_MAX]}
+    fields.update({f"signal_{i}": signal["text"] for i, signal in enumerate(story.signals)})
+    return fields
 
 
 def _history(ctx: FormContext, entry: StoryEntry) -> list[dict[str, str]]:

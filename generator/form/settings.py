@@ -44,9 +44,9 @@ class FormSettings:
     suggestions: bool = True
     """Offer the themes and values the analysis reads in a draft (SenseMaker's
     self-signification: the author confirms)."""
-    reactions_per_minute: int = 5
-    """Residents' reactions one address may post in a minute (and 6x that in an hour)."""
-    reactions_per_hour: int = 30
+    reactions_per_minute: int = 10
+    """Residents' reactions one address may post in a minute (refused ones count too)."""
+    reactions_per_hour: int = 60
     max_failures: int = 5
     lockout_seconds: float = 60.0
     max_lockout_seconds: float = 15 * 60.0

@@ -27,10 +27,13 @@ TEAM_MAX = 100
 SUMMARY_MAX = 300
 BODY_MAX = 50_000
 FEEDBACK_MAX = 2_000
+SIGNAL_MAX = 300
+SIGNAL_ROWS = 3
+"""Signal rows the form offers (a story with more is written in git by hand)."""
 EARLIEST_YEAR = 1990
 FIELDS: tuple[str, ...] = (
     "title", "date", "neighbourhood", "team", "themes", "values", "domains", "consent",
-    "summary", "body",
+    "summary", "body", "signals",
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\ufeff]")
 
@@ -49,6 +52,8 @@ class StoryInput:
     consent: bool = False
     summary: str = ""
     body: str = ""
+    signals: list[dict[str, str]] = field(default_factory=list)
+    """Signals for policy: ``{"kind", "domain", "text"}`` (rows left empty are dropped)."""
 
     @classmethod
     def from_form(cls, data: Mapping[str, Any]) -> StoryInput:
@@ -65,6 +70,7 @@ class StoryInput:
             consent=str(data.get("consent") or "").lower() in ("on", "true", "1", "ja"),
             summary=one_line(data.get("summary")),
             body=multi_line(data.get("body")),
+            signals=_signal_rows(data),
         )
 
     @classmethod
@@ -75,6 +81,7 @@ class StoryInput:
             **{k: meta.get(k) or [] for k in ("themes", "values", "domains")},
             "consent": "on" if meta.get("consent") is True else "",
             "body": body,
+            **_signal_fields(meta.get("signals")),
         })
 
     def fields(self, *, story_id: str, author: str, status: str) -> dict[str, Any]:
@@ -84,6 +91,8 @@ class StoryInput:
             "author": author, "team": self.team, "neighbourhood": self.neighbourhood,
             "themes": self.themes, "values": self.values, "domains": self.domains,
             "consent": self.consent, "status": status, "summary": self.summary or None,
+            "signals": [{k: v for k, v in signal.items() if v} for signal in self.signals]
+            or None,
         }
 
     def file_text(self, *, story_id: str, author: str, status: str) -> str:
@@ -119,6 +128,17 @@ def check_input(story: StoryInput, taxonomy: Taxonomy, *, author: str, status: s
         unknown = [k for k in getattr(story, kind) if k not in getattr(taxonomy, kind)]
         if unknown:
             errors[kind] = f"Onbekend {what}: {', '.join(unknown)}. Kies uit de lijst."
+    for number, signal in enumerate(story.signals, start=1):
+        if not signal["kind"] or not signal["text"]:
+            errors["signals"] = (f"Signaal {number}: kies de soort én beschrijf in één zin wat "
+                                 "er in de weg zat (of maak de hele rij leeg).")
+        elif signal["kind"] not in taxonomy.signal_kinds:
+            errors["signals"] = f"Signaal {number}: kies een soort uit de lijst."
+        elif signal["domain"] and signal["domain"] not in taxonomy.domains:
+            errors["signals"] = f"Signaal {number}: kies een domein uit de lijst of laat het leeg."
+        elif len(signal["text"]) > SIGNAL_MAX:
+            errors["signals"] = (f"Signaal {number} is te lang ({len(signal['text'])} tekens); "
+                                 f"hoogstens {SIGNAL_MAX}: één zin is genoeg.")
     if len(story.summary) > SUMMARY_MAX:
         errors["summary"] = (f"De samenvatting is te lang ({len(story.summary)} tekens); "
                              f"hoogstens {SUMMARY_MAX}: één zin is genoeg.")
@@ -170,6 +190,31 @@ def _keys(value: Any) -> list[str]:
         if key and key not in keys:
             keys.append(key)
     return keys[:30]
+
+
+def _signal_rows(data: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The signal rows of a posted form (``signal_kind``/``signal_domain``/``signal_text``,
+    one value per row); a row with nothing in it is no signal."""
+    def column(name: str) -> list[Any]:
+        value = data.get(name)
+        return list(value) if isinstance(value, list | tuple) else ([value] if value else [])
+
+    kinds, domains, texts = (column(f"signal_{n}") for n in ("kind", "domain", "text"))
+    rows = []
+    for i in range(max(len(kinds), len(domains), len(texts), 0)):
+        row = {"kind": one_line(kinds[i] if i < len(kinds) else "")[:60],
+               "domain": one_line(domains[i] if i < len(domains) else "")[:60],
+               "text": one_line(texts[i] if i < len(texts) else "")}
+        if row["kind"] or row["text"]:
+            rows.append(row)
+    return rows[:10]
+
+
+def _signal_fields(signals: Any) -> dict[str, list[str]]:
+    """A story's ``signals:`` as the form's columns (for the edit form)."""
+    rows = [s for s in signals if isinstance(s, dict)] if isinstance(signals, list) else []
+    return {f"signal_{name}": [str(s.get(name) or "") for s in rows]
+            for name in ("kind", "domain", "text")}
 
 
 def _check_date(text: str, errors: dict[str, str]) -> None:

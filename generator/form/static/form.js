@@ -13,6 +13,7 @@
   var sent = 0;
   var changed = false;
   var LABELS = { title: "Titel", summary: "Samenvatting" };
+  for (var n = 0; n < 10; n++) { LABELS["signal_" + n] = "Signaal " + (n + 1); }
 
   function findingsHtml(data) {
     var box = document.createElement("div");
@@ -91,6 +92,8 @@
     });
     form.querySelectorAll('input[name="themes"]:checked, input[name="values"]:checked')
       .forEach(function (box) { data.append(box.name, box.value); });
+    form.querySelectorAll('[name="signal_kind"], [name="signal_domain"], [name="signal_text"]')
+      .forEach(function (input) { data.append(input.name, input.value); });
     fetch("/voorbeeld", {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "X-CSRF-Token": token ? token.content : "", "Accept": "application/json" }
@@ -119,6 +122,9 @@
   ["title", "summary", "body"].forEach(function (name) {
     var input = form.elements[name];
     if (input) { input.addEventListener("input", later); }
+  });
+  form.querySelectorAll('input[name="signal_text"]').forEach(function (input) {
+    input.addEventListener("input", later);
   });
   form.addEventListener("submit", function () { changed = false; });
   window.addEventListener("beforeunload", function (event) {
