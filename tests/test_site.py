@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -385,3 +386,39 @@ def test_an_effect_and_a_signal_defined_only_in_the_taxonomy_show_on_their_pages
     check = check_corpus([bad], Taxonomy.load(project / "taxonomy"))
     assert any("onbekende sleutel 'schone-buurtt' in effects" in p.message
                and "schone-buurt" in p.message for p in check.errors)
+
+
+def test_making_a_pdf_sends_no_request(tmp_path: Path) -> None:
+    """An image or stylesheet address in the report HTML is refused by the fetcher: a real
+    server on loopback sees no request, and the data: QR codes still render."""
+    import http.server
+    import threading
+
+    from generator.pages.report_pdf import qr_img, render_pdf
+
+    hits: list[str] = []
+
+    class Counting(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        pdf = render_pdf(f'<html lang="nl"><link rel="stylesheet" href="{url}/s.css">'
+                         f'<body><img src="{url}/x.png" alt="x"><p>Tekst</p>'
+                         f'{qr_img("https://example.org/v/", "QR")}</body></html>')
+    finally:
+        server.shutdown()
+    assert hits == []
+    path = tmp_path / "t.pdf"
+    path.write_bytes(pdf)
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True,
+                            check=True).stdout
+    assert len(images.strip().splitlines()) == 3  # header, rule, the one QR code

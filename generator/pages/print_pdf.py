@@ -25,7 +25,7 @@ from typing import Any
 import jinja2
 
 from generator.pages.citations import dutch_date
-from generator.pages.report_pdf import TEMPLATES, qr_svg
+from generator.pages.report_pdf import TEMPLATES, qr_img
 from generator.pages.structure import FigureCell, SiteStructure
 
 WIJK_ITEMS = 3
@@ -120,7 +120,8 @@ def wijkbericht_pages(structure: SiteStructure, year: int, site_url: str) -> lis
                               "why": ""})
         url = _page_url(site_url, f"wijken/{hood.key}/")
         pages.append({"hood": hood, "stories": items, "chosen": bool(chosen), "url": url,
-                      "qr": qr_svg(url), "figures": wijk_figures(structure, hood.code, year)})
+                      "qr": qr_img(url, f"QR-code naar de pagina van {hood.short_name}"),
+                      "figures": wijk_figures(structure, hood.code, year)})
     return pages
 
 
@@ -134,9 +135,10 @@ def split_by_anchor(html: str, prefix: str = "wijk-") -> dict[str, bytes]:
     """Lay ``html`` out once and write one PDF per ``<section id="wijk-…">`` (its pages)."""
     from weasyprint import HTML
 
-    from generator.pages.report_pdf import _no_fetch
+    from generator.pages.report_pdf import offline_fetcher
 
-    document = HTML(string=html, url_fetcher=_no_fetch, base_url=None).render(pdf_tags=True)
+    document = HTML(string=html, url_fetcher=offline_fetcher(), base_url=None).render(
+        pdf_tags=True)
     groups: dict[str, list[Any]] = {}
     current = None
     for page in document.pages:
