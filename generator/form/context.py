@@ -99,6 +99,14 @@ def require_coordinator(user: User) -> None:
         raise HTTPException(403, "Alleen coördinatoren kunnen verhalen beoordelen en publiceren.")
 
 
+def coordinator_post(request: Request, csrf: str | None) -> tuple[Session, User, FormContext]:
+    """The start of every coordinator's POST: logged in, a valid CSRF token, the role."""
+    session, user = current(request)
+    check_csrf(request, session, csrf)
+    require_coordinator(user)
+    return session, user, ctx_of(request)
+
+
 def may_read(user: User, entry: StoryEntry) -> bool:
     return user.is_coordinator or entry.author == user.name
 

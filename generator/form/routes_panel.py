@@ -19,7 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 from generator.form.actions import identity
 from generator.form.context import (
     FormContext,
-    check_csrf,
+    coordinator_post,
     ctx_of,
     current,
     render,
@@ -94,10 +94,7 @@ async def record(request: Request, jaar: Annotated[str, Form()] = "",
                  besproken: Annotated[str, Form()] = "", datum: Annotated[str, Form()] = "",
                  vervang: Annotated[str, Form()] = "",
                  csrf: Annotated[str, Form()] = "") -> Response:
-    session, user = current(request)
-    check_csrf(request, session, csrf)
-    require_coordinator(user)
-    ctx = ctx_of(request)
+    session, user, ctx = coordinator_post(request, csrf)
     form = {"jaar": jaar, "panel": panel, "rollen": rollen, "soort": soort, "sleutel": sleutel,
             "verhaal": verhaal, "reden": reden, "besproken": besproken, "datum": datum}
     try:

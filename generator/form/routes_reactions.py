@@ -20,7 +20,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from generator.form.actions import identity
-from generator.form.context import check_csrf, ctx_of, current, render, require_coordinator
+from generator.form.context import (
+    coordinator_post,
+    ctx_of,
+    current,
+    render,
+    require_coordinator,
+)
 from generator.form.gitstore import Change, FileChange, StoreError
 from generator.form.privacy import PrivacyUnavailable
 from generator.form.reactions import MAX_NAME
@@ -125,10 +131,7 @@ async def moderation(request: Request) -> Response:
 
 @router.post("/moderatie/{queue_id}/goedkeuren", summary="Een reactie goedkeuren")
 async def approve(request: Request, queue_id: str, csrf: Annotated[str, Form()] = "") -> Response:
-    session, user = current(request)
-    check_csrf(request, session, csrf)
-    require_coordinator(user)
-    ctx = ctx_of(request)
+    session, user, ctx = coordinator_post(request, csrf)
     entry = ctx.reactions.get(queue_id)
     if entry is None:
         session.flash("Deze reactie is er niet meer (al goedgekeurd of afgewezen).")
@@ -170,10 +173,7 @@ async def approve(request: Request, queue_id: str, csrf: Annotated[str, Form()] 
 
 @router.post("/moderatie/{queue_id}/afwijzen", summary="Een reactie afwijzen (verwijderen)")
 async def reject(request: Request, queue_id: str, csrf: Annotated[str, Form()] = "") -> Response:
-    session, user = current(request)
-    check_csrf(request, session, csrf)
-    require_coordinator(user)
-    ctx = ctx_of(request)
+    session, _user, ctx = coordinator_post(request, csrf)
     gone = ctx.reactions.delete(queue_id)
     session.flash("Afgewezen: de reactie is verwijderd." if gone else
                   "Deze reactie is er niet meer.")
