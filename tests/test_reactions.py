@@ -215,3 +215,21 @@ def test_a_choice_of_a_draft_is_refused_with_the_reason_and_no_commit(server) ->
     assert "is niet gepubliceerd (status: draft)" in response.text
     assert REASON in response.text  # what the coordinator typed is still there
     assert commits(root) == 1
+
+
+def test_behind_a_proxy_each_resident_has_their_own_limit(tmp_path: Path) -> None:
+    root = git_project(tmp_path / "project", stories())
+    add_users(root)
+    with live_server(root, settings(root, reactions_per_minute=2, behind_proxy=True)) as (
+            base, _app):
+        browser = client(base)
+
+        def post(forwarded: str) -> int:
+            return browser.post("/reacties", data=reaction(),
+                                headers={"X-Forwarded-For": forwarded}).status_code
+
+        assert [post("203.0.113.5") for _ in range(3)] == [202, 202, 429]
+        assert post("198.51.100.7") == 202
+        # a client cannot escape by sending its own first entry: the proxy's last one counts
+        assert post("192.0.2.1, 203.0.113.5") == 429
+    close_clients()

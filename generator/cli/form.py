@@ -26,6 +26,9 @@ USERS_FILE = click.option("--users-file", type=click.Path(path_type=Path, dir_ok
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--secure-cookies/--no-secure-cookies", default=False, show_default=True,
               help="Cookies alleen via HTTPS (zet aan achter een HTTPS-proxy).")
+@click.option("--behind-proxy", is_flag=True,
+              help="De server staat achter een proxy: tel reacties per bewoner via de "
+                   "X-Forwarded-For-kop van de proxy, niet per proxy-adres.")
 @click.option("--rebuild/--no-rebuild", default=True, show_default=True,
               help="Bouw de site opnieuw na elke publicatie.")
 @click.option("--privacy/--no-privacy", default=True, show_default=True,
@@ -35,7 +38,8 @@ USERS_FILE = click.option("--users-file", type=click.Path(path_type=Path, dir_ok
 @click.option("--site-url", default=None, help="Adres van de publieke site, voor de links.")
 @USERS_FILE
 @PROJECT
-def form(host: str, port: int, secure_cookies: bool, rebuild: bool, privacy: bool,
+def form(host: str, port: int, secure_cookies: bool, behind_proxy: bool, rebuild: bool,
+         privacy: bool,
          site_dir: Path | None, site_url: str | None, users_file: Path | None,
          root: Path | None) -> None:
     """Start het webformulier: professionals schrijven, coördinatoren publiceren, git onthoudt."""
@@ -49,7 +53,8 @@ def form(host: str, port: int, secure_cookies: bool, rebuild: bool, privacy: boo
                    "ook zonder HTTPS over het netwerk. Zet er een HTTPS-proxy voor en gebruik "
                    "--secure-cookies.", err=True)
     settings = FormSettings(users_file=users_file, secure_cookies=secure_cookies,
-                            rebuild=rebuild, privacy=privacy, site_dir=site_dir,
+                            behind_proxy=behind_proxy, rebuild=rebuild, privacy=privacy,
+                            site_dir=site_dir,
                             site_url=site_url)
     users = UserStore(settings.resolved_users_file(project.root))
     if not users.all():

@@ -61,6 +61,18 @@ def _safe_back(request: Request, back: str) -> str:
     return back if parts.netloc in allowed else ""
 
 
+def client_address(request: Request, behind_proxy: bool) -> str:
+    """Who posts, for the rate limit: the connecting address, or behind a proxy the address
+    the proxy saw (the last entry of ``X-Forwarded-For``: entries before it are whatever the
+    client sent and cannot be trusted)."""
+    if behind_proxy:
+        forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")
+                     if part.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return request.client.host if request.client else "?"
+
+
 @router.post("/reacties", summary="Een reactie van een bewoner (openbaar)")
 async def post_reaction(request: Request, about_kind: Annotated[str, Form()] = "",
                         about: Annotated[str, Form()] = "", text: Annotated[str, Form()] = "",
@@ -68,8 +80,7 @@ async def post_reaction(request: Request, about_kind: Annotated[str, Form()] = "
                         consent: Annotated[str, Form()] = "",
                         back: Annotated[str, Form()] = "") -> Response:
     ctx = ctx_of(request)
-    address = request.client.host if request.client else "?"
-    if not ctx.post_throttle.allow(address):
+    if not ctx.post_throttle.allow(client_address(request, ctx.settings.behind_proxy)):
         return _public_page(request, 429, "Even wachten", "Er kwamen heel veel reacties "
                             "tegelijk van dit adres. Probeer het over een paar minuten opnieuw.",
                             back, text)

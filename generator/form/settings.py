@@ -44,6 +44,9 @@ class FormSettings:
     suggestions: bool = True
     """Offer the themes and values the analysis reads in a draft (SenseMaker's
     self-signification: the author confirms)."""
+    behind_proxy: bool = False
+    """Behind a reverse proxy: a resident's address is the last one the proxy appended to
+    ``X-Forwarded-For`` (without a proxy the header is the client's own word: ignored)."""
     reactions_per_minute: int = 10
     """Residents' reactions one address may post in a minute (refused ones count too)."""
     reactions_per_hour: int = 60
