@@ -25,8 +25,12 @@ def check_with_privacy(project: Project, paths: list[Path], privacy: bool = True
     paths = [p for p in paths if p not in responses]
     result = project.check(paths, taxonomy) if paths else CheckResult()
     whole = any(Path(p).resolve() == project.stories_dir.resolve() for p in paths)
+    # the choices and reactions are checked against every story of the project, read once
+    every_story = (result.stories if whole else project.check(None, taxonomy).stories) \
+        if responses or whole else []
     if responses or whole:
-        result.problems.extend(response_problems(project, taxonomy, responses, result, whole))
+        result.problems.extend(response_problems(project, taxonomy, responses, result, whole,
+                                                 every_story))
     result.problems.extend(readability_problems(result))
     if suggestions and result.stories:
         result.problems.extend(label_suggestions(project, result))
@@ -52,7 +56,7 @@ def check_with_privacy(project: Project, paths: list[Path], privacy: bool = True
                                     confirmations=confirmations)
         findings = privacy_findings(deidentifier, result, paths)
         if responses or whole:
-            findings += choice_privacy_findings(project, taxonomy, deidentifier, result, whole)
+            findings += choice_privacy_findings(project, taxonomy, deidentifier, every_story)
     except DeidentificationUnavailable as exc:
         result.problems.append(Problem("rijk", 1, f"privacycontrole niet uitgevoerd: {exc}",
                                        "warning"))
@@ -67,14 +71,13 @@ def _under(path: Path, folder: Path) -> bool:
 
 
 def response_problems(project: Project, taxonomy, paths: list[Path], result: CheckResult,
-                      whole: bool) -> list[Problem]:
+                      whole: bool, stories: list) -> list[Problem]:
     """Problems in the panels' choices (``selections/``) and the approved reactions
     (``reactions/``): all of them when the whole stories folder is checked, else those in
-    ``paths``. Checked against every story of the project (public or not)."""
+    ``paths``. Checked against ``stories``: every story of the project (public or not)."""
     from generator.reactions import load_reactions
     from generator.selections import load_selections
 
-    stories = result.stories if whole else project.check(None, taxonomy).stories
     wanted = {Path(p).resolve() for p in paths}
 
     def asked(problem: Problem) -> bool:
@@ -91,15 +94,14 @@ def response_problems(project: Project, taxonomy, paths: list[Path], result: Che
     return [p for p in found if asked(p)]
 
 
-def choice_privacy_findings(project: Project, taxonomy, deidentifier, result: CheckResult,
-                            whole: bool) -> list[Problem]:
+def choice_privacy_findings(project: Project, taxonomy, deidentifier,
+                            stories: list) -> list[Problem]:
     """Personal data in the panels' reasons and roles, and a panel name that holds a person's
     name, as warnings at the choice's line: the build de-identifies them, but the file in git
     should not hold them (a panel has roles, never names)."""
     from generator.pipeline import keepable_panel_names
     from generator.selections import load_selections
 
-    stories = result.stories if whole else project.check(None, taxonomy).stories
     choices = load_selections(project.selections_dir, taxonomy, stories).choices
     keepable = set(keepable_panel_names(choices, taxonomy, stories))
     problems: list[Problem] = []

@@ -274,8 +274,8 @@ def prepare(paths: PipelinePaths, *, nlp: bool = True, random_state: int = 0,
     done("deidentify", start)
     data = SiteData(taxonomy=taxonomy, checked=checked, stories=stories, withheld=withheld,
                     personal_data=needles, timings=timings,
-                    choices=[with_choice_fields(c, f) for c, f in zip(choices, extra,
-                                                                      strict=False)],
+                    choices=[with_choice_fields(c, f) for c, f in
+                             zip(choices, extra[:len(choices)], strict=True)],
                     reactions=[replace(r, text=f["text"]) for r, f in
                                zip(reactions, extra[len(choices):], strict=True)])
     start = now()
