@@ -28,6 +28,7 @@ from generator.privacy.resolve import (
     merge,
     name_words,
     tidy_deduce_names,
+    trim_name_edges,
     without_keep,
     without_places,
 )
@@ -140,16 +141,21 @@ class Deidentifier:
             spans = tidy_deduce_names(engine.annotate(text), text, self._keep_single)
             spans += regex_spans(text) + name_spans(text)
             spans += extra_name_spans(text, spans, self._acronyms)
-            raw[name] = drop_sentence_openers(without_places(spans, text), text)
+            raw[name] = without_places(spans, text)
         words: set[str] = set()
         for name, text in fields.items():
-            kept = without_keep(raw[name], text, self._keep_re)
+            # "Bloemen van de Voedselbank": only with the shop given back is "Bloemen" a
+            # sentence opener on its own
+            raw[name] = drop_sentence_openers(without_keep(raw[name], text, self._keep_re),
+                                              text)
+            kept = raw[name]
             words |= name_words(kept, text)
             words |= lower_case_names(kept, text)  # "ron de wit", later "ron" alone
         out: Analysis = {}
         for name, text in fields.items():
             spans = raw[name] + mentions(words, text)
-            out[name] = merge(without_keep(spans, text, self._keep_re), text)
+            out[name] = trim_name_edges(merge(without_keep(spans, text, self._keep_re), text),
+                                        text)
         return out
 
 

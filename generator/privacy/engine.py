@@ -128,7 +128,8 @@ def annotate(text: str) -> list[Span]:
     Tag mapping: persoon/patient → naam; locatie with a digit → adres or postcode; a bare
     locatie is a town or neighbourhood, which is not personal data and must stay readable: it
     comes back as "plaats", which only stops the name rules from calling it a person;
-    ziekenhuis/zorginstelling are organisations, not persons, and stay;
+    ziekenhuis/zorginstelling are organisations, not persons: they come back as
+    "instelling", a veto like "plaats";
     datum → geboortedatum when "geboren" is close before it, else datum (still
     redacted: a full date with a year narrows a person down); unknown tags → persoonsgegeven.
     """
@@ -151,12 +152,23 @@ def annotate(text: str) -> list[Span]:
             continue  # "12 jaar in dezelfde fabriek": a duration, not an age
         if kind == "naam":
             spans.extend(_split_sentences(ann.start_char, ann.end_char, text))
+        elif kind == "adres" and _not_a_street(ann.text):
+            continue  # "Lijn 9", "groep 7": a bus line or a class, not an address
         elif kind in ("adres", "postcode"):
             spans.append(Span(ann.start_char, _without_city(text, ann.start_char,
                                                             ann.end_char), kind))
         else:
             spans.append(Span(ann.start_char, ann.end_char, kind))
     return spans
+
+
+def _not_a_street(found: str) -> bool:
+    """Whether an address deduce found begins with a word of ``data/not_streets.txt``
+    followed by a number only ("Lijn 9 rijdt", "in groep 7")."""
+    from generator.privacy.words import not_streets
+
+    match = re.fullmatch(r"([^\W\d_]+)\s+\d+[a-zA-Z]?", found.strip())
+    return bool(match) and match.group(1).lower() in not_streets()
 
 
 def _kind(tag: str, found: str, before: str) -> str | None:
@@ -169,7 +181,9 @@ def _kind(tag: str, found: str, before: str) -> str | None:
         if re.fullmatch(r"\d{4}\s?[A-Za-z]{2}", found.strip()):
             return "postcode"
         return "adres"
-    if tag in ("ziekenhuis", "zorginstelling", "instelling", "pseudo_name"):
+    if tag in ("ziekenhuis", "zorginstelling", "instelling"):
+        return "instelling"  # a veto like "plaats": "in het Martini" is a hospital
+    if tag == "pseudo_name":
         return None
     if tag == "datum":
         return "geboortedatum" if DATE_CONTEXT.search(before[-60:]) else "datum"

@@ -20,14 +20,17 @@ from generator.privacy.words import (
     STRONG_TITLES,
     TITLES,
     common_words,
+    dutch_places,
     first_names,
     lemma_index,
     lemma_table,
     ordinary_words,
     plain_words,
+    surnames,
     verb_lemmas,
     verb_stem,
     word_frequency,
+    world_places,
 )
 
 ABBREVIATED_TITLES = {"mevr", "mw", "dhr", "mej", "fam"}
@@ -106,9 +109,26 @@ def tidy_deduce_names(spans: list[Span], text: str, keep_single: set[str]) -> li
         if lead and len(words) - len(lead.group(0).split()) == 1 and not title \
                 and strong_title_before(text, start) is None:
             start += lead.end()  # "de moeder van Bas": "van" is a preposition here
+        if (not title and strong_title_before(text, span.start) is None
+                and not _family_word_before(text, span.start)
+                and _is_place(text[span.start:span.end])):
+            continue  # "van Groningen", "Den Bosch": deduce reads a town as a surname
         if start < span.end:
             out.append(Span(start, span.end, "naam"))
     return out
+
+
+def _is_place(found: str) -> bool:
+    """Whether a name deduce found is a town or country as a whole, with or without the
+    particles before it ("van Dokkum", "Den Bosch", "uit Asmara")."""
+    words = TOKEN.findall(found)
+    while words and words[0].lower() in PARTICLES:
+        whole = " ".join(words).lower()
+        if whole in dutch_places() or whole in world_places():
+            return True
+        words.pop(0)
+    whole = " ".join(words)
+    return bool(words) and (whole.lower() in dutch_places() or whole in world_places())
 
 
 OPENER_FOLLOWERS = {
@@ -159,13 +179,30 @@ def drop_sentence_openers(spans: list[Span], text: str) -> list[Span]:
             words = TOKEN.findall(text[span.start:span.end])
             first = items[i][2]
             rest = [w for w in words[1:] if w.lower() not in PARTICLES]
-            if not rest and first not in mid and first not in in_longer and \
-                    _dutch_word(first, lemmas, common) and \
-                    _opener_follower(tokens, i + 1, lemmas, verbs,
-                                     plural=_plural_noun(first.lower(), lemmas)):
+            if not rest and first not in mid and first not in in_longer and (
+                    (_dutch_word(first, lemmas, common)
+                     and _opener_follower(tokens, i + 1, lemmas, verbs,
+                                          plural=_plural_noun(first.lower(), lemmas)))
+                    or _imperative(tokens, i)):
                 continue
         out.append(span)
     return out
+
+
+ARTICLES = {"de", "het", "een", "je", "jouw", "uw", "deze", "dit", "alle"}
+
+
+def _imperative(tokens, i: int) -> bool:
+    """"Fleur de ruimte op", "Toon het briefje": the stem of a verb, then an article and a
+    lower-case word. A person is followed by a verb; "Fleur de Wit" has a capital after
+    "de"."""
+    items = tokens.items
+    if i + 2 >= len(items) or verb_stem(items[i][2].lower()) is None:
+        return False
+    article, noun = items[i + 1][2], items[i + 2][2]
+    return (article in ARTICLES and noun.islower() and noun not in PARTICLES
+            and re.fullmatch(r"[ \t]+", tokens.gap(i + 1)) is not None
+            and re.fullmatch(r"[ \t]+", tokens.gap(i + 2)) is not None)
 
 
 def _plural_noun(lower: str, lemmas: dict[str, str]) -> bool:
@@ -240,16 +277,46 @@ def without_places(spans: list[Span], text: str) -> list[Span]:
     of address or a family word always says person ("mevrouw Breda", "dochter Saba")."""
     places = [s for s in spans if s.kind == "plaats"
               and PLACE_CUE.search(text[max(0, s.start - 20):s.start])]
+    places += [s for s in spans if s.kind == "instelling"
+               and text[s.start:s.end] not in first_names()]  # "St. Antonius" may be Antonius
     out = []
     for span in spans:
-        if span.kind == "plaats":
+        if span.kind in ("plaats", "instelling"):
             continue
         if (span.kind == "naam" and strong_title_before(text, span.start) is None
                 and not _family_word_before(text, span.start)
-                and any(p.start <= span.start and span.end <= p.end for p in places)):
+                and (any(p.start <= span.start and span.end <= p.end for p in places)
+                     or _after_locative(span, text) or _shop_name(span, text))):
             continue
         out.append(span)
     return out
+
+
+LOCATIVES = {"in", "uit", "te", "vanuit", "nabij"}
+"""Prepositions after which one capitalised word is a place, never a person: "in
+Bloemhof", "uit Lewenborg" (nobody lives "in Jansen"); not "naar" or "bij", which go to
+people too ("naar Fatima", "bij Jansen")."""
+
+
+def _after_locative(span: Span, text: str) -> bool:
+    """One to three capitalised words, none a first name, right after a locative ("in
+    Bloemhof", "In Leidsche Rijn")."""
+    words = text[span.start:span.end].split()
+    if not 1 <= len(words) <= 3 or not all(
+            TOKEN.fullmatch(w) and w[:1].isupper() and not w.isupper()
+            and w not in first_names() for w in words):
+        return False
+    before = re.search(r"(?<![\w-])(\w+)[ \t]+$", text[max(0, span.start - 12):span.start])
+    return bool(before) and before.group(1).lower() in LOCATIVES
+
+
+def _shop_name(span: Span, text: str) -> bool:
+    """A first name after the article "de" is a shop or a place, not a person: "bij de
+    Dirk", "naar de Jumbo" ("de Vries" is a surname: surnames do not count)."""
+    found = text[span.start:span.end]
+    if not TOKEN.fullmatch(found) or found not in first_names() or found in surnames():
+        return False
+    return re.search(r"(?<!\w)de[ \t]+$", text[max(0, span.start - 4):span.start]) is not None
 
 
 def _family_word_before(text: str, start: int) -> bool:
@@ -375,6 +442,7 @@ def without_keep(spans: list[Span], text: str, keep: re.Pattern[str] | None) -> 
                     continue
                 lead = len(piece) - len(piece.lstrip(" -,"))
                 a, b = a + lead, b - (len(piece) - len(piece.rstrip(" -,")))
+                b = a + len(_without_trailing_particles(text[a:b]))
             if re.search(r"\w", text[a:b]):
                 out.append(Span(a, b, span.kind))
     return out
@@ -427,3 +495,44 @@ def strong_title_before(text: str, start: int) -> str | None:
             not match.group(2) or match.group(1).lower() in ABBREVIATED_TITLES):
         return match.group(0).rstrip()
     return None
+
+
+def _without_trailing_particles(found: str) -> str:
+    """"de Vries van de" (of "mevrouw de Vries van de Voedselbank", the shop kept): the
+    particles at the end belong to the kept phrase, not to the name."""
+    while True:
+        match = re.search(r"[ \t]+(\w+)[ \t]*$", found)
+        if match is None or match.group(1).lower() not in PARTICLES:
+            return found.rstrip()
+        found = found[:match.start()]
+
+
+EDGE_WORDS = TITLES - STRONG_TITLES
+"""Family words before a name ("Echtgenote Gülşen", "Broer Vikash") stay readable: they say
+who, not which person. Strong titles ("mevrouw") are kept out of the span elsewhere."""
+
+
+def trim_name_edges(spans: list[Span], text: str) -> list[Span]:
+    """The last step: a name span starts at its first name word and ends at its last, so
+    "Broer Vikash" reads "Broer [naam]" and "Goedemiddag Fatma" reads "Goedemiddag [naam]";
+    a span of nothing but such words stays as it was found (fail closed)."""
+    out = []
+    for span in spans:
+        if span.kind != "naam":
+            out.append(span)
+            continue
+        start = span.start
+        for match in TOKEN.finditer(text, span.start, span.end):
+            word = match.group(0).lower()
+            if word not in EDGE_WORDS and (word not in NOT_NAMES
+                                           or match.group(0) in first_names()):
+                break  # "Frans Pattiasina": a language, but here a first name
+            gap = text[match.end():span.end]
+            stripped = gap.lstrip(" \t")
+            if not stripped or stripped[0] in ",.:;" or not stripped[0].isalpha():
+                break  # "Broer." or "Echtgenote:" ends the span: keep as found
+            start = match.end() + len(gap) - len(stripped)
+        end = start + len(_without_trailing_particles(text[start:span.end]))
+        if re.search(r"\w", text[start:end]):
+            out.append(Span(start, end, "naam"))
+    return out

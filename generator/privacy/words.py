@@ -137,6 +137,13 @@ def dutch_places() -> frozenset[str]:
 
 
 @functools.cache
+def not_streets() -> frozenset[str]:
+    """``data/not_streets.txt``: words that with a number after them are no address ("Lijn
+    9", "groep 7", "kamer 12")."""
+    return frozenset(_data_lines("not_streets.txt"))
+
+
+@functools.cache
 def name_labels() -> tuple[str, ...]:
     """Labels of forms and files after which a name follows ("Naam:", "Cliënt:", "Partner:"):
     ``data/name_labels.txt``."""
