@@ -49,7 +49,8 @@ from generator.privacy.words import (
 
 NAME_WORD = r"[^\W\d_][^\W\d_'’\-]*(?:-[^\W\d_][^\W\d_'’\-]*)*"
 PARTICLE_RE = (r"(?:(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]er|[Tt]en|te|[Ee]l|[Aa]l|[Bb]en|bin|da|dos|"
-               r"du|la|le|von|op|in|'t)[ \t]+)")
+               r"du|la|le|von|op|in|'t)[ \t]+|[Vv]\.[ \t]?[Dd]\.[ \t]?|[Vv]\.[ \t]?|[Vv]d[ \t]+)")
+"""Particles between initials and a surname, also abbreviated ("C. v.d. Wetering")."""
 INITIALS = re.compile(
     r"(?<![\w.])(?P<initials>(?:(?:[A-Z]|Th|Ch|Chr|Ph)\.[ \t]?){1,4})"
     r"(?P<rest>" + PARTICLE_RE + r"*(?P<surname>" + NAME_WORD + r"))")
@@ -125,7 +126,10 @@ def capitals_spans(tokens: Tokens, acronyms: set[str]) -> list[Span]:
         if len(word) < 3 or not word.isupper() or word in acronyms:
             continue
         parts = [p for p in word.split("-") if p]
-        known = any(p.lower() in names and p.lower() not in plain_words() for p in parts)
+        after_particle = i > 0 and items[i - 1][2].isupper() and \
+            items[i - 1][2].lower() in PARTICLES and blank(tokens.gap(i))
+        known = any(p.lower() in names and (p.lower() not in plain_words() or after_particle)
+                    for p in parts)  # "DE BOER", "VAN DEN BERG": a particle says surname
         unknown = (len(word) >= 5 and word.lower() not in ordinary_words()
                    and word.lower() not in plain_words() and word_frequency(word) < 2.5)
         if not (known or unknown):
@@ -134,7 +138,8 @@ def capitals_spans(tokens: Tokens, acronyms: set[str]) -> list[Span]:
         while k > 0 and items[k - 1][2].lower() in PARTICLES and items[k - 1][2].isupper() \
                 and blank(tokens.gap(k)):
             k -= 1
-        if _capital_place(tokens, k, i):
+        addressed = k > 0 and items[k - 1][2].lower() in TITLES  # "Fam. DE BOER"
+        if not addressed and _capital_place(tokens, k, i):
             continue  # "WOONPLAATS: DEN HAAG", "'S-GRAVENHAGE"
         spans.append(Span(items[k][0], end, "naam"))
     return spans
@@ -153,6 +158,10 @@ def _capital_place(tokens: Tokens, first: int, last: int) -> bool:
         if words in places:
             return True
     return False
+
+
+LOWER_FOREIGN_PARTICLES = {"el", "ait", "ibn", "abou", "abu", "dos", "bou"}
+"""Particles no Dutch sentence uses in lower case ("al" and "ben" are Dutch words)."""
 
 
 def lower_case_spans(tokens: Tokens) -> list[Span]:
@@ -193,6 +202,12 @@ def lower_case_spans(tokens: Tokens) -> list[Span]:
                     k += 1  # "mw. baukje haagsma": first name and surname
                 spans.append(Span(start, items[k][1], "naam"))
             continue
+        if word in LOWER_FOREIGN_PARTICLES and i + 1 < len(items) and blank(
+                tokens.gap(i + 1)):
+            nxt = items[i + 1][2]
+            if nxt.islower() and len(nxt) >= 3 and nxt not in ordinary and nxt not in plain:
+                spans.append(Span(start, items[i + 1][1], "naam"))  # "el amrani"
+                continue
         full = _lower_full_name(tokens, i)
         if full is not None:
             spans.append(Span(start, items[full][1], "naam"))
@@ -201,6 +216,7 @@ def lower_case_spans(tokens: Tokens) -> list[Span]:
                 len(word) >= 3 and "-" not in word and word.capitalize() in firsts
                 and word not in plain and word not in PARTICLES and word not in TITLES
                 and (word not in ordinary or word_frequency(word) < 4.6)
+                and lemma_table().get(word, word) == word  # "normen" is "norm", a word
                 and _near_cue(tokens, i)):
             last = i  # a lower-case surname right after it belongs to it ("baukje haagsma")
             if i + 1 < len(items) and blank(tokens.gap(i + 1)) and \
@@ -227,7 +243,10 @@ def _surname_not_verb(lower: str) -> bool:
             and word_frequency(lower) < 4.8)  # not "wilde" (5.3), "extra" (5.2)
 
 
-LOWER_INITIAL = re.compile(r"(?<![\w.])(?P<initial>[a-z]\.)[ \t]?(?P<surname>[a-z][a-z\-]{2,})\b")
+LOWER_INITIAL = re.compile(
+    r"(?<![\w.])(?P<initial>[a-z]\.)[ \t]?"
+    r"(?P<particles>(?:(?:van|de|der|den|ter|ten|el|v\.d\.|vd)[ \t]+)*)"
+    r"(?P<surname>[a-z][a-z\-]{2,})\b")
 
 
 def lower_initial_spans(text: str) -> list[Span]:
@@ -238,7 +257,8 @@ def lower_initial_spans(text: str) -> list[Span]:
     for match in LOWER_INITIAL.finditer(text):
         surname = match.group("surname")
         if surname.capitalize() in surnames() and (
-                surname not in plain_words() or _surname_not_verb(surname)):
+                match.group("particles")  # "j. de jong": initial and particle say name
+                or surname not in plain_words() or _surname_not_verb(surname)):
             spans.append(Span(match.start(), match.end(), "naam"))
     return spans
 
@@ -351,9 +371,9 @@ def unknown_opener_spans(tokens: Tokens) -> list[Span]:
 
 
 def _umlaut(lower: str) -> bool:
-    """"gülizar", "öztürk", "müller": ü, ö or ä at the start of a word or after a consonant.
+    """"gülizar", "öztürk", "arbër": ü, ö, ä, ë or ï at the start of a word or after a consonant.
     A Dutch trema only ever follows a vowel ("reünie", "coördinator", "naïef")."""
-    return any(c in "üöä" and (i == 0 or lower[i - 1] not in "aeiouy")
+    return any(c in "üöäëï" and (i == 0 or lower[i - 1] not in "aeiouy")
                for i, c in enumerate(lower))
 
 
@@ -427,8 +447,10 @@ def extra_name_spans(text: str, found: list[Span], acronyms: set[str]) -> list[S
              + unknown_opener_spans(tokens)
              + first_name_spans(tokens)
              + labelled_spans(text) + pair_spans(tokens))
+    spans += signature_spans(tokens)
     names = [s for s in (*found, *spans) if s.kind == "naam"]
     wider = widen_names(tokens, names)
+    wider += nickname_spans(tokens, names + wider)
     return spans + wider + list_spans(text, tokens, names + wider) + place_spans(tokens)
 
 
@@ -478,10 +500,53 @@ def widen_names(tokens: Tokens, names: list[Span]) -> list[Span]:
         if items[i][0] not in starts or not blank(tokens.gap(i)):
             continue
         word = items[i - 1][2]
-        if (word[:1].isupper() and not word.isupper() and word.lower() not in plain
-                and word.lower() not in ordinary and word.lower() not in NOT_NAMES):
+        if not word[:1].isupper() or word.isupper() or word.lower() in NOT_NAMES:
+            continue
+        unknown = word.lower() not in plain and word.lower() not in ordinary
+        # "zaten Wiel Lardinois": a first name that is also a word, capitalised mid-sentence
+        first_mid = word in first_names() and not tokens.sentence_initial(i - 1)
+        if unknown or first_mid:
             spans.append(Span(items[i - 1][0], items[i - 1][1], "naam"))
     return spans
+
+
+def nickname_spans(tokens: Tokens, names: list[Span]) -> list[Span]:
+    """A capitalised word in brackets right after a name is its nickname: "Małgorzata
+    Zielińska (Gosia)", "Johannes (Hans) de Wit"."""
+    ends = {s.end for s in names if s.kind == "naam"}
+    items = tokens.items
+    spans = []
+    for i in range(1, len(items)):
+        word = items[i][2]
+        if (items[i - 1][1] in ends and re.fullmatch(r"[ \t]*\(", tokens.gap(i))
+                and i + 1 <= len(items) and tokens.text[items[i][1]:items[i][1] + 1] == ")"
+                and word[:1].isupper() and not word.isupper()
+                and word.lower() not in NOT_NAMES and word.lower() not in plain_words()):
+            spans.append(Span(items[i][0], items[i][1], "naam"))
+    return spans
+
+
+def signature_spans(tokens: Tokens) -> list[Span]:
+    """The capitalised words after a closing greeting: "groet Lindita", "Liefs, Sanne",
+    "mvg Jeroen Smit"."""
+    items = tokens.items
+    spans = []
+    for i in range(1, len(items)):
+        if items[i - 1][2].lower() not in SIGN_OFFS - {"vriendelijke", "hartelijke"} or \
+                not re.fullmatch(r"[ \t]*,?[ \t\n]*", tokens.gap(i)):
+            continue
+        last = i
+        while last < len(items) and _signature_word(items[last][2]) and (
+                last == i or blank(tokens.gap(last))):
+            last += 1
+        if last > i:
+            spans.append(Span(items[i][0], items[last - 1][1], "naam"))
+    return spans
+
+
+def _signature_word(word: str) -> bool:
+    return (word[:1].isupper() and not word.isupper() and word.lower() not in NOT_NAMES
+            and word.lower() not in plain_words()) or word in PARTICLES
 
 
 def place_spans(tokens: Tokens) -> list[Span]:

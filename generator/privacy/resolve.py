@@ -175,7 +175,8 @@ def drop_sentence_openers(spans: list[Span], text: str) -> list[Span]:
     out = []
     for span in spans:
         i = starts.get(span.start)
-        if span.kind == "naam" and i is not None and tokens.sentence_initial(i):
+        if span.kind == "naam" and i is not None and tokens.sentence_initial(i) and \
+                strong_title_before(text, span.start) is None:  # "mw. Pieters de envelop"
             words = TOKEN.findall(text[span.start:span.end])
             first = items[i][2]
             rest = [w for w in words[1:] if w.lower() not in PARTICLES]
@@ -286,10 +287,39 @@ def without_places(spans: list[Span], text: str) -> list[Span]:
         if (span.kind == "naam" and strong_title_before(text, span.start) is None
                 and not _family_word_before(text, span.start)
                 and (any(p.start <= span.start and span.end <= p.end for p in places)
-                     or _after_locative(span, text) or _shop_name(span, text))):
+                     or _after_locative(span, text) or _shop_name(span, text)
+                     or _named_after(span, text))):
             continue
         out.append(span)
     return out
+
+
+NAMED_AFTER_SUFFIX = re.compile(
+    r"(?:straat|laan|plein|singel|kade|gracht|dreef|steeg|plantsoen|school|college|lyceum|"
+    r"ziekenhuis|gasthuis|kliniek|academie|stadion)$", re.I)
+"""What a street, school or building named after a person ends in: "Paul Krugerlaan",
+"Albert Schweitzer ziekenhuis", "Erasmus College", "Anne Frankschool". Not "huis", "hof",
+"dijk", "weg" or "berg": surnames end in them (Nijhuis, Kerkhof, Hogeweg)."""
+
+
+def _named_after(span: Span, text: str) -> bool:
+    """A name that is part of the name of a street, school or building: its last word, or
+    the word right after it, ends in :data:`NAMED_AFTER_SUFFIX` ("Paul Krugerlaan", "Maria
+    Montessori school"). A house number after it makes it an address, found by the address
+    rules on its own."""
+    words = TOKEN.findall(text[span.start:span.end])
+    if words and len(words[-1]) > 6 and not words[-1].isupper() and \
+            NAMED_AFTER_SUFFIX.search(words[-1]):
+        return True
+    # up to two more capitalised words may come first: "Maria [Montessori] school"
+    after = re.match(r"((?:[ \t]+[A-Z][\w\-]*){0,2})[ \t]+([^\W\d_][\w\-]*)",
+                     text[span.end:span.end + 60])
+    if after is None:
+        return False
+    last = after.group(2).split("-")[-1]
+    return (NAMED_AFTER_SUFFIX.fullmatch(last.lower()) is not None
+            or (len(last) > 6 and last[:1].isupper() and not last.isupper()
+                and NAMED_AFTER_SUFFIX.search(last) is not None))
 
 
 LOCATIVES = {"in", "uit", "te", "vanuit", "nabij"}
@@ -440,6 +470,8 @@ def without_keep(spans: list[Span], text: str, keep: re.Pattern[str] | None) -> 
                          if w.lower() not in PARTICLES and w.lower() not in NOT_NAMES]
                 if not words:
                     continue
+                if (a, b) != (span.start, span.end) and _is_place(piece.strip(" -,")):
+                    continue  # "WIJ Groningen", "CJG Amersfoort": the kept body's town
                 lead = len(piece) - len(piece.lstrip(" -,"))
                 a, b = a + lead, b - (len(piece) - len(piece.rstrip(" -,")))
                 b = a + len(_without_trailing_particles(text[a:b]))

@@ -41,6 +41,9 @@ REGEX_RULES: list[tuple[str, re.Pattern[str], int]] = [
     ("telefoonnummer", re.compile(
         r"(?<![\w+])(?:(?:\+|00)31[ \-.]?(?:\(0\)[ \-.]?)?|\(?0)(?:\d[ \-.)]{0,3}){8}\d(?![\d\w])"),
      0),
+    ("telefoonnummer", re.compile(  # abroad: "+48 512 384 907", "0040 723 118 406"
+        r"(?<![\w+])(?:\+|00)(?!31)[1-9]\d{0,2}[ \-.]?(?:\(0\)[ \-.]?)?(?:\d[ \-.]?){6,11}"
+        r"\d(?![\d\w])"), 0),
     ("rekeningnummer", re.compile(r"\b[A-Z]{2}\d{2} ?[A-Z]{4}(?: ?\d){10}\b"), 0),
     ("bsn", re.compile(r"(?i)\b(?:bsn|burgerservicenummer|sofinummer)\W{1,4}([\d .]{8,12}\d)"), 1),
     ("bsn", re.compile(r"(?<![\d.])(\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?![\d.])"), 1),
@@ -55,6 +58,8 @@ REGEX_RULES: list[tuple[str, re.Pattern[str], int]] = [
         r"([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+)?\s+\d{1,5}(?:\s?[a-zA-Z]\b|[-\s](?:hoog|huis|bis|"
         r"[IVX]{1,3}|[A-Z]\b)|-\d{1,4})?)"), 1),
     ("adres", re.compile(r"\b(?:huis)?nummer\s+(\d{1,5}[a-zA-Z]?)\b"), 1),
+    ("adres", re.compile(  # in capitals, as forms are filled in: "ZUIDERPARKLAAN 88"
+        r"\b[A-Z][A-Z'\-]*(?:" + STREET.upper() + r")\s+\d{1,5}(?:\s?[A-Za-z]\b|-\d{1,4})?"), 0),
     ("adres", re.compile(  # in lower case, a compound street name only: "vlasstraat 4"
         r"\b[a-z][a-z'\-]{2,}(?:straat|laan|weg|plein|gracht|kade|dreef|singel|steeg|dijk|"
         r"pad|hof)\s+\d{1,5}(?:\s?[a-z]\b|-\d{1,4})?"), 0),
