@@ -101,6 +101,13 @@ NAMES: list[tuple[str, str, list[str]]] = [
     ("gewoon", "Tot volgende week!\nLiefs, Ilse", ["Ilse"]),
     ("telefoonnummer", "Haar broer in Krakau: +48 601 234 567.", ["601 234 567"]),
     ("diakrieten", "Driton en Blerinë kwamen samen.", ["Blerinë"]),
+    # lower case after a cue without a full stop, "in 't", "vd"; an apposition after a family word
+    ("kleine-letters", "buurman dhr bos klaagt over geluid", ["bos"]),
+    ("kleine-letters", "sleutel bij mw. op de weegh ophalen", ["weegh"]),
+    ("kleine-letters", "bellen met mw. in 't hout over de huur", ["hout"]),
+    ("kleine-letters", "gesprek met kevin vd berg gepland", ["kevin", "berg"]),
+    ("gewoon", "Haar oom, Abdirahman Warsame, tolkt voor haar.", ["Abdirahman", "Warsame"]),
+    ("gewoon", "Hij woont bij zijn dochter, Yesenia.", ["Yesenia"]),
     # the family word stays readable, the name goes
     ("gewoon", "Schoonzus Marleen komt ook. Kleinzoon Dewi Sardjoe was er.",
      ["Marleen", "Dewi", "Sardjoe"]),
@@ -168,6 +175,12 @@ UNCHANGED = [
     "Aan: Kredietbank Zwolle",
     "Namens CJG Deventer en Humanitas Zwolle kwamen twee mensen.",
     "Het gezin komt nog niet aan de normen voor een pakket.",
+    # organisations named after a person, rivers and regions, abbreviations
+    "De Johan Cruijff Foundation en het Ronald McDonald Huis steunen de sportdag.",
+    "Via de Willem Schrikker Stichting kreeg het gezin een voogd.",
+    "We fietsten met de groep langs de IJssel en door de Achterhoek.",
+    "Vanuit Kampen en Zwolle kwamen veel aanmeldingen.",
+    "Max. vijftien kinderen per groep.",
     # deduce's hospitals are no person
     "Na de val lag ze in het Spaarne Gasthuis.",
 ]

@@ -178,8 +178,9 @@ def lower_case_spans(tokens: Tokens) -> list[Span]:
         if i > 0 and items[i - 1][2].lower() in LOWER_CASE_CUES and re.fullmatch(
                 r"\.?[ \t]+", tokens.gap(i)):
             k = i
-            while k < len(items) - 1 and items[k][2] in PARTICLES and blank(
-                    tokens.gap(k + 1)):
+            while k < len(items) - 1 and (items[k][2] in PARTICLES or _in_t(tokens, k)
+                                          or _op_de(tokens, k)) and \
+                    (blank(tokens.gap(k + 1)) or tokens.gap(k + 1) in (" '", " ’")):
                 k += 1
             last = items[k][2]
             if last in PARTICLES or last in NOT_NAMES:
@@ -192,10 +193,10 @@ def lower_case_spans(tokens: Tokens) -> list[Span]:
                 parts = [p for p in last.split("-") if p]
                 named = bool(parts) and parts[0] in names and parts[0] not in plain
             else:  # "meneer yilmaz", "mevrouw bakker" yes, "mevrouw lacht" no
-                named = last not in plain and (
+                named = (last not in plain and (
                     (last in names and (last not in ordinary or word_frequency(last) < 3.0))
-                    or (last not in ordinary and word_frequency(last) < 2.5)
-                    or _surname_not_verb(last))
+                    or (last not in ordinary and word_frequency(last) < 2.5))
+                ) or _surname_not_verb(last)  # "mw kok", "dhr vos": a surname, a noun
             if named:
                 if k + 1 < len(items) and blank(tokens.gap(k + 1)) and \
                         _lower_surname(items[k + 1][2]):
@@ -233,14 +234,31 @@ def lower_case_spans(tokens: Tokens) -> list[Span]:
     return spans
 
 
+def _in_t(tokens: Tokens, k: int) -> bool:
+    """"in 't" of "mw. in 't veld": "in" before "'t", and that "t"."""
+    items = tokens.items
+    if items[k][2] == "in":
+        return k + 1 < len(items) and items[k + 1][2] == "t" and \
+            tokens.gap(k + 1) in (" '", " ’")
+    return items[k][2] == "t" and k > 0 and items[k - 1][2] == "in" and \
+        tokens.gap(k) in (" '", " ’")
+
+
+def _op_de(tokens: Tokens, k: int) -> bool:
+    """"op" of "mw. op de weegh": a particle before "de", "den" or "ten"."""
+    items = tokens.items
+    return items[k][2] == "op" and k + 1 < len(items) and \
+        items[k + 1][2] in ("de", "den", "ten") and blank(tokens.gap(k + 1))
+
+
 def _surname_not_verb(lower: str) -> bool:
     """"bakker" after "mevrouw": a known surname that is a noun here; "mevrouw lacht",
     "meneer had", "mevrouw zelf" are a verb or a little word (no surname, or a verb form)."""
-    if lower.capitalize() not in surnames() or len(lower) < 4:
+    if lower.capitalize() not in surnames() or len(lower) < 3:
         return False
     lemma = lemma_table().get(lower, lower)
     return (lemma not in verb_lemmas() and lemma in lemma_index().get("noun", frozenset())
-            and word_frequency(lower) < 4.8)  # not "wilde" (5.3), "extra" (5.2)
+            and word_frequency(lower) < 5.0)  # "bos" (4.9) yes; "wilde" (5.3), "extra" no
 
 
 LOWER_INITIAL = re.compile(
@@ -428,6 +446,8 @@ def list_spans(text: str, tokens: Tokens, names: list[Span]) -> list[Span]:
                     continue
                 if (not word[:1].isupper() or word.isupper() or word.lower() in NOT_NAMES
                         or word.lower() in plain_words()
+                        or (word not in first_names() and (word.lower() in dutch_places()
+                                                           or word in world_places()))
                         or (tokens.sentence_initial(j) and word.lower() in ordinary_words()
                             and word not in first_names())):
                     break
@@ -447,7 +467,7 @@ def extra_name_spans(text: str, found: list[Span], acronyms: set[str]) -> list[S
              + unknown_opener_spans(tokens)
              + first_name_spans(tokens)
              + labelled_spans(text) + pair_spans(tokens))
-    spans += signature_spans(tokens)
+    spans += signature_spans(tokens) + apposition_spans(tokens)
     names = [s for s in (*found, *spans) if s.kind == "naam"]
     wider = widen_names(tokens, names)
     wider += nickname_spans(tokens, names + wider)
@@ -523,6 +543,30 @@ def nickname_spans(tokens: Tokens, names: list[Span]) -> list[Span]:
                 and word[:1].isupper() and not word.isupper()
                 and word.lower() not in NOT_NAMES and word.lower() not in plain_words()):
             spans.append(Span(items[i][0], items[i][1], "naam"))
+    return spans
+
+
+def apposition_spans(tokens: Tokens) -> list[Span]:
+    """The capitalised words between commas after a family word: "Haar moeder, Faadumo
+    Cali, spreekt", "met zijn vrouw, Tukiyem." (one to three words, then a comma, full stop
+    or the end)."""
+    items = tokens.items
+    spans = []
+    for i in range(1, len(items)):
+        if items[i - 1][2].lower() not in TITLES or tokens.gap(i).strip() != ",":
+            continue
+        last = i
+        while last < len(items) and last - i < 3 and (last == i or blank(tokens.gap(last))) \
+                and (items[last][2][:1].isupper() or (last > i and items[last][2] in PARTICLES)):
+            last += 1
+        words = [w for _s, _e, w in items[i:last]]
+        end_gap = tokens.text[items[last - 1][1]:items[last][0]] if last < len(items) else ""
+        if (not words or words[-1] in PARTICLES or last - i > 3
+                or end_gap.strip()[:1] not in (",", ".", "")
+                or any(w.lower() in NOT_NAMES or w.isupper() for w in words)
+                or all(w.lower() in plain_words() for w in words)):
+            continue
+        spans.append(Span(items[i][0], items[last - 1][1], "naam"))
     return spans
 
 

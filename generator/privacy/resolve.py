@@ -180,6 +180,8 @@ def drop_sentence_openers(spans: list[Span], text: str) -> list[Span]:
             words = TOKEN.findall(text[span.start:span.end])
             first = items[i][2]
             rest = [w for w in words[1:] if w.lower() not in PARTICLES]
+            if not rest and re.match(r"\.[ \t]+[a-z]", text[span.end:span.end + 3]):
+                continue  # "Max. twaalf deelnemers": an abbreviation, not "Max"
             if not rest and first not in mid and first not in in_longer and (
                     (_dutch_word(first, lemmas, common)
                      and _opener_follower(tokens, i + 1, lemmas, verbs,
@@ -276,6 +278,7 @@ def without_places(spans: list[Span], text: str) -> list[Span]:
     town). A place only vetoes after a word that says place ("uit Asmara", "naar Dokkum"):
     "komt Wessel, een student" is a person although a village is called Wessel; and a form
     of address or a family word always says person ("mevrouw Breda", "dochter Saba")."""
+    spans = trim_name_edges(spans, text)  # "Vanuit Kampen" (deduce) is "Kampen" after "Vanuit"
     places = [s for s in spans if s.kind == "plaats"
               and PLACE_CUE.search(text[max(0, s.start - 20):s.start])]
     places += [s for s in spans if s.kind == "instelling"
@@ -296,10 +299,18 @@ def without_places(spans: list[Span], text: str) -> list[Span]:
 
 NAMED_AFTER_SUFFIX = re.compile(
     r"(?:straat|laan|plein|singel|kade|gracht|dreef|steeg|plantsoen|school|college|lyceum|"
-    r"ziekenhuis|gasthuis|kliniek|academie|stadion)$", re.I)
+    r"gymnasium|ziekenhuis|gasthuis|kliniek|academie|stadion|stichting|brug)$", re.I)
+NAMED_AFTER_WORDS = {"Huis", "Stichting", "Fonds", "Centrum", "Instituut", "Wonen", "Zorg",
+                     "Welzijn", "Groep", "Bank", "Kliniek", "Gymnasium", "College", "Lyceum",
+                     "School", "Ziekenhuis", "Academie", "Brug", "Foundation"}
+"""Capitalised words after a person's name that make it an organisation: "Ronald McDonald
+Huis", "William Schrikker Stichting", "Dudok Wonen"."""
 """What a street, school or building named after a person ends in: "Paul Krugerlaan",
 "Albert Schweitzer ziekenhuis", "Erasmus College", "Anne Frankschool". Not "huis", "hof",
 "dijk", "weg" or "berg": surnames end in them (Nijhuis, Kerkhof, Hogeweg)."""
+
+
+NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w\-]*)")
 
 
 def _named_after(span: Span, text: str) -> bool:
@@ -311,15 +322,23 @@ def _named_after(span: Span, text: str) -> bool:
     if words and len(words[-1]) > 6 and not words[-1].isupper() and \
             NAMED_AFTER_SUFFIX.search(words[-1]):
         return True
+    if any(w in NAMED_AFTER_WORDS for w in words):
+        return True  # "Johan Cruijff Foundation" found as one name
     # up to two more capitalised words may come first: "Maria [Montessori] school"
-    after = re.match(r"((?:[ \t]+[A-Z][\w\-]*){0,2})[ \t]+([^\W\d_][\w\-]*)",
-                     text[span.end:span.end + 60])
-    if after is None:
-        return False
-    last = after.group(2).split("-")[-1]
-    return (NAMED_AFTER_SUFFIX.fullmatch(last.lower()) is not None
-            or (len(last) > 6 and last[:1].isupper() and not last.isupper()
-                and NAMED_AFTER_SUFFIX.search(last) is not None))
+    pos = span.end
+    for k in range(3):
+        match = NEXT_WORD.match(text, pos)
+        if match is None:
+            return False
+        pos = match.end()
+        last = match.group(1).split("-")[-1]
+        if (NAMED_AFTER_SUFFIX.fullmatch(last.lower()) is not None or last in NAMED_AFTER_WORDS
+                or (len(last) > 6 and last[:1].isupper() and not last.isupper()
+                    and NAMED_AFTER_SUFFIX.search(last) is not None)):
+            return True
+        if k == 2 or not last[:1].isupper():
+            return False
+    return False
 
 
 LOCATIVES = {"in", "uit", "te", "vanuit", "nabij"}
@@ -342,11 +361,17 @@ def _after_locative(span: Span, text: str) -> bool:
 
 def _shop_name(span: Span, text: str) -> bool:
     """A first name after the article "de" is a shop or a place, not a person: "bij de
-    Dirk", "naar de Jumbo" ("de Vries" is a surname: surnames do not count)."""
+    Dirk", "naar de Jumbo" ("de Vries" is a surname: surnames do not count); so is a river
+    or region of ``data/places.txt`` ("langs de Maas")."""
     found = text[span.start:span.end]
-    if not TOKEN.fullmatch(found) or found not in first_names() or found in surnames():
+    if not TOKEN.fullmatch(found):
         return False
-    return re.search(r"(?<!\w)de[ \t]+$", text[max(0, span.start - 4):span.start]) is not None
+    after_article = re.search(r"(?<!\w)de[ \t]+$", text[max(0, span.start - 4):span.start])
+    if after_article and found in world_places():
+        return True  # "langs de Maas", "de Kempen": a river or a region
+    if found not in first_names() or found in surnames():
+        return False
+    return after_article is not None
 
 
 def _family_word_before(text: str, start: int) -> bool:

@@ -29,7 +29,7 @@ STRONG_TITLES = {"mevrouw", "meneer", "mijnheer", "mevr", "mw", "dhr", "heer", "
 
 PARTICLES = {"van", "de", "der", "den", "ter", "ten", "te", "el", "al", "ben", "bin",
              "da", "dos", "do", "du", "la", "le", "'t", "von", "a", "ait", "ou",
-             "bou", "abou", "abu"}
+             "bou", "abou", "abu", "vd"}
 """Lower-case name particles ("van der", "el", "ben", "ait"): part of a name, never alone."""
 
 INTRODUCERS = {"heet", "heette", "genaamd", "noem", "noemen", "noemde", "noemt", "naam",
