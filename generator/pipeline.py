@@ -312,12 +312,15 @@ def _nlp_inputs(data: SiteData) -> tuple[list[Any], list[Any], list[Any], list[s
 def evaluate_labels(data: SiteData, cache: Path | None, random_state: int = 0) -> tuple[Any, str]:
     """Cross-validated quality of the labels, for the method page (see ``rijk evaluate``).
 
-    Cached under ``cache/evaluation/`` by a hash of everything it depends on (the documents,
-    the label terms, the stop words, the seed and the NLP code), so an unchanged corpus costs
-    nothing and any change recomputes it."""
+    Cached under ``cache/evaluation/`` by a hash of everything it depends on (the documents
+    it measures, see :func:`~generator.nlp.evaluation.evaluation_sample`, the label terms, the
+    stop words, the seed and the NLP code), so an unchanged sample costs nothing and any change
+    to it recomputes it."""
     from generator.nlp import evaluate
+    from generator.nlp.evaluation import evaluation_sample
 
     documents, themes, values, stopwords, training = _nlp_inputs(data)
+    documents = evaluation_sample(documents)  # one changed story outside it: still cached
     key = _evaluation_key([*documents, *training], themes, values, stopwords, random_state)
     cached = _read_evaluation(cache, key)
     if cached is not None:

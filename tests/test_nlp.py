@@ -489,3 +489,28 @@ def test_rijk_evaluate_prints_a_table_and_json(tmp_path: Path) -> None:
     data = json.loads(as_json.output[as_json.output.index("{"):])
     assert {"themes_macro_f1", "values_macro_f1", "nmi", "ari", "silhouette"} <= set(data)
     assert "zo-2019" not in as_json.output  # numbers and label keys only, no story ids
+
+
+def test_the_evaluation_of_a_large_corpus_keeps_its_cache_when_a_story_outside_it_changes(
+        ) -> None:
+    """Above FIT_STORIES the method page's cross-validation measures the stories the models
+    train on; a story outside that sample changing must not recompute it (one changed story
+    at 10,000 would otherwise cost the whole evaluation), one inside it must."""
+    from generator.nlp.analysis import FIT_STORIES
+    from generator.nlp.evaluation import evaluation_sample
+    from generator.nlp.schema import Document
+
+    def corpus(changed: str | None = None) -> list[Document]:
+        return [Document(id=f"s-{i:05d}", text=f"verhaal {i}" + (" anders" if
+                                                                  f"s-{i:05d}" == changed else ""),
+                         declared_themes=("schulden",) if i % 3 else (),
+                         declared_values=("zelfredzaamheid",) if i % 2 else ())
+                for i in range(FIT_STORIES + 400)]
+
+    sample = evaluation_sample(corpus())
+    assert FIT_STORIES <= len(sample) < FIT_STORIES + 400
+    ids = {d.id for d in sample}
+    outside = next(f"s-{i:05d}" for i in range(FIT_STORIES + 400) if f"s-{i:05d}" not in ids)
+    inside = sample[0].id
+    assert evaluation_sample(corpus(changed=outside)) == sample
+    assert evaluation_sample(corpus(changed=inside)) != sample

@@ -412,3 +412,34 @@ def test_the_published_story_object_holds_only_the_deidentified_text() -> None:
     assert public[0].story.body == public[0].body and "[naam]" in public[0].body
     assert public[0].story.feedback is None
     assert story.body.startswith("Meneer Kwabena")  # the source itself is untouched
+
+
+def test_the_scan_cache_never_lets_a_name_through(tmp_path: Path) -> None:
+    """The post-build scan remembers clean files by content hash: an unchanged file is only
+    searched for needles that are new, a changed file in full, and the cache holds no name."""
+    site = tmp_path / "site"
+    (site / "verhalen").mkdir(parents=True)
+    page = site / "verhalen" / "index.html"
+    other = site / "wijk.html"
+    page.write_text("<p>Mevrouw [naam] kreeg hulp van Wilma Oosterbeek-Dekkers.</p>\n")
+    other.write_text("<p>In de wijk woont ook Tjitske Haaksma.</p>\n")
+    cache = tmp_path / "cache" / "scan.json"
+
+    assert scan_site(site, {"Sjoukje Hylkema"}, static_dirs=[], cache_file=cache) == []
+    assert cache.exists() and "Hylkema" not in cache.read_text()
+
+    # an unchanged file, a needle that is new: still found
+    hits = scan_site(site, {"Sjoukje Hylkema", "Tjitske Haaksma"}, static_dirs=[],
+                     cache_file=cache)
+    assert [(h.file, h.needle) for h in hits] == [("wijk.html", "Tjitske Haaksma")]
+
+    # a changed file holding an old needle: found although that needle was scanned before
+    page.write_text("<p>Sjoukje Hylkema kreeg hulp.</p>\n")
+    hits = scan_site(site, {"Sjoukje Hylkema"}, static_dirs=[], cache_file=cache)
+    assert [(h.file, h.line, h.needle) for h in hits] == [
+        ("verhalen/index.html", 1, "Sjoukje Hylkema")]
+
+    # a damaged cache is a full scan
+    cache.write_text("{niet json")
+    hits = scan_site(site, {"Sjoukje Hylkema"}, static_dirs=[], cache_file=cache)
+    assert len(hits) == 1

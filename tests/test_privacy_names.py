@@ -108,6 +108,22 @@ NAMES: list[tuple[str, str, list[str]]] = [
     ("kleine-letters", "gesprek met kevin vd berg gepland", ["kevin", "berg"]),
     ("gewoon", "Haar oom, Abdirahman Warsame, tolkt voor haar.", ["Abdirahman", "Warsame"]),
     ("gewoon", "Hij woont bij zijn dochter, Yesenia.", ["Yesenia"]),
+    # registers: "SURNAME, First name" (also a first name that is a word), caps particles
+    ("hoofdletters", "2. OSEI, Blessing - Klarendal - huurachterstand", ["OSEI", "Blessing"]),
+    ("hoofdletters", "- VAN 'T HOF, Jannie - valgevaar", ["HOF", "Jannie"]),
+    ("hoofdletters", "- EL HADDOUTI, Samira - taalles", ["HADDOUTI", "Samira"]),
+    # a language after a spaced dash stays, the name before it goes
+    ("gewoon", "1. NOWAK, Agnieszka - Pools - niveau A2", ["NOWAK", "Agnieszka"]),
+    # lower case: possessive with an apostrophe, two first names joined, foreign letters
+    ("bezitsvorm", "en femke's fiets stond weer op slot", ["femke"]),
+    ("koppelteken", "naam: anna-lena, verder niks bekend", ["anna-lena"]),
+    ("kleine-letters", "wie heeft lumturije berisha gezien?", ["lumturije", "berisha"]),
+    ("kleine-letters", "alleen zijn zus blerta was thuis", ["blerta"]),
+    ("kleine-letters", "we zagen de zusjes visser bij de snackbar", ["visser"]),
+    # a particle makes a pronoun a surname; a possessive before a family word
+    ("tussenvoegsel", "Geachte heer ter Haar, dank voor uw brief.", ["Haar"]),
+    ("bezitsvorm", "Jorens vader belde terug.", ["Jorens", "Joren"]),
+    ("gewoon", "Geachte dokter Wiradjaja, hierbij de aanvraag.", ["Wiradjaja"]),
     # the family word stays readable, the name goes
     ("gewoon", "Schoonzus Marleen komt ook. Kleinzoon Dewi Sardjoe was er.",
      ["Marleen", "Dewi", "Sardjoe"]),
@@ -181,6 +197,15 @@ UNCHANGED = [
     "We fietsten met de groep langs de IJssel en door de Achterhoek.",
     "Vanuit Kampen en Zwolle kwamen veel aanmeldingen.",
     "Max. vijftien kinderen per groep.",
+    # neighbourhoods, places after "het", adjectives of a place, time words, care bodies
+    "Tussen de Schilderswijk en het Oude Westen rijdt een buurtbus.",
+    "Het gezin verhuist naar Leidsche Rijn.",
+    "Op vrijdag gaan de jongeren naar de Zoetermeerse Plas.",
+    "Vanochtend belde de huismeester over de lift.",
+    "Hij is aangemeld bij Reinier van Arkel voor een intake.",
+    "Oma praat met de kleinkinderen Papiaments.",
+    "Op het buurtfeest waren er börek, roti en bitterballen.",
+    "De bezorger zet de tassen voortaan bij de buurvrouw neer.",
     # deduce's hospitals are no person
     "Na de val lag ze in het Spaarne Gasthuis.",
 ]

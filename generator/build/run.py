@@ -330,7 +330,8 @@ def scan_output(ws: Workspace, data: SiteData, progress: Progress) -> None:
     from generator.privacy import scan_site
 
     with progress.timed("privacyscan van de uitvoer") as timer:
-        hits = scan_site(ws.temp_site, data.personal_data, static_dirs=ws.engine.static_dirs())
+        hits = scan_site(ws.temp_site, data.personal_data, static_dirs=ws.engine.static_dirs(),
+                         cache_file=ws.cache / f"scan-{ws.engine.name}.json")
         timer.detail = f"{sum(1 for p in ws.temp_site.rglob('*') if p.is_file())} bestanden, " \
                        f"{len(hits)} treffers"
     if hits:

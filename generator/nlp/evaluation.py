@@ -205,6 +205,18 @@ def _main(document: Document, kind: str) -> str:
     return labels[0] if labels else "_none"
 
 
+def evaluation_sample(documents: Sequence[Document]) -> list[Document]:
+    """The documents :func:`evaluate` measures, sorted by id: all of them, or for a corpus
+    larger than :data:`~generator.nlp.analysis.FIT_STORIES` the ones the models train on.
+    Nothing else of the corpus reaches the evaluation, so a cache keyed on this sample stays
+    valid when a story outside it changes."""
+    documents = sorted(documents, key=lambda d: d.id)
+    if len(documents) > FIT_STORIES:
+        sample = fitting_rows(documents, "themes") | fitting_rows(documents, "values")
+        documents = [d for d, chosen in zip(documents, sample, strict=True) if chosen]
+    return documents
+
+
 def evaluate(documents: Sequence[Document], themes: Sequence[LabelTerm],
              values: Sequence[LabelTerm], cache_dir: Path | None = None, random_state: int = 0,
              folds: int = 5, *, stopwords: Sequence[str] = (),
@@ -215,10 +227,7 @@ def evaluate(documents: Sequence[Document], themes: Sequence[LabelTerm],
     A corpus larger than :data:`~generator.nlp.analysis.FIT_STORIES` is evaluated on the
     stories the build's models train on (:func:`~generator.nlp.analysis.fitting_rows`, both
     kinds): the same rows, at a fraction of the time and memory of the whole corpus."""
-    documents = sorted(documents, key=lambda d: d.id)
-    if len(documents) > FIT_STORIES:
-        sample = fitting_rows(documents, "themes") | fitting_rows(documents, "values")
-        documents = [d for d, chosen in zip(documents, sample, strict=True) if chosen]
+    documents = evaluation_sample(documents)
     corpus = prepare_corpus(documents, themes, values, cache_dir, stopwords, training=training)
     results = {kind: cross_validate(corpus, kind, folds, random_state)
                for kind in ("themes", "values")}

@@ -119,7 +119,9 @@ AGE_CONTEXT = re.compile(
 those too, so deduce's bare "12 jaar" (often a duration) is dropped."""
 SENTENCE_BREAK = re.compile(
     r"(?<!\b[Mm]w)(?<!\b[Dd]hr)(?<!\b[Mm]evr)(?<!\b[Mm]ej)(?<!\b[Ff]am)(?<!\b[Dd]r)"
-    r"(?<!\b[Mm]r)[.!?:;]\s+|\n")
+    r"(?<!\b[Mm]r)[.!?:;]\s+|\n|[ \t]+[-–—][ \t]+")
+"""Where a name deduce found cannot go on: a sentence end, a new line, or a spaced dash
+("KOVAČEVIĆ, Jelena - Servisch - niveau A2": the language is no part of the name)."""
 
 
 def annotate(text: str) -> list[Span]:

@@ -43,6 +43,7 @@ from generator.privacy.words import (
     plain_words,
     surnames,
     verb_lemmas,
+    verb_stem,
     word_frequency,
     world_places,
 )
@@ -126,22 +127,36 @@ def capitals_spans(tokens: Tokens, acronyms: set[str]) -> list[Span]:
         if len(word) < 3 or not word.isupper() or word in acronyms:
             continue
         parts = [p for p in word.split("-") if p]
-        after_particle = i > 0 and items[i - 1][2].isupper() and \
-            items[i - 1][2].lower() in PARTICLES and blank(tokens.gap(i))
-        known = any(p.lower() in names and (p.lower() not in plain_words() or after_particle)
-                    for p in parts)  # "DE BOER", "VAN DEN BERG": a particle says surname
+        after_particle = i > 0 and items[i - 1][2].isupper() and (
+            items[i - 1][2].lower() in PARTICLES | {"t"}) and (
+            blank(tokens.gap(i)) or tokens.gap(i).strip() in ("'", "’"))
+        if after_particle and items[i - 1][2].lower() in FOREIGN_PARTICLES:
+            known = True  # "DOS REIS", "EL AMRANI"
+        else:
+            known = any(p.lower() in names and (p.lower() not in plain_words() or after_particle)
+                        for p in parts)  # "DE BOER", "VAN DEN BERG": a particle says surname
         unknown = (len(word) >= 5 and word.lower() not in ordinary_words()
                    and word.lower() not in plain_words() and word_frequency(word) < 2.5)
         if not (known or unknown):
             continue
         k = i
-        while k > 0 and items[k - 1][2].lower() in PARTICLES and items[k - 1][2].isupper() \
-                and blank(tokens.gap(k)):
-            k -= 1
+        while k > 0 and items[k - 1][2].lower() in PARTICLES | {"t"} and \
+                items[k - 1][2].isupper() and (blank(tokens.gap(k))
+                                               or tokens.gap(k).strip() in ("'", "’")):
+            k -= 1  # "VAN 'T ZAND"
         addressed = k > 0 and items[k - 1][2].lower() in TITLES  # "Fam. DE BOER"
         if not addressed and _capital_place(tokens, k, i):
             continue  # "WOONPLAATS: DEN HAAG", "'S-GRAVENHAGE"
         spans.append(Span(items[k][0], end, "naam"))
+        j = i + 1  # "MENSAH, Gift": in a register the first names follow the surname
+        if j < len(items) and tokens.gap(j).strip() == "," and "\n" not in tokens.gap(j):
+            last = j
+            while last < len(items) and (last == j or blank(tokens.gap(last))) and \
+                    items[last][2][:1].isupper() and not items[last][2].isupper() and \
+                    items[last][2].lower() not in NOT_NAMES:
+                last += 1
+            if last > j:
+                spans.append(Span(items[j][0], items[last - 1][1], "naam"))
     return spans
 
 
@@ -209,6 +224,21 @@ def lower_case_spans(tokens: Tokens) -> list[Span]:
             if nxt.islower() and len(nxt) >= 3 and nxt not in ordinary and nxt not in plain:
                 spans.append(Span(start, items[i + 1][1], "naam"))  # "el amrani"
                 continue
+        if len(word) >= 4 and (_umlaut(word) or not set(word) <= DUTCH_LETTERS | {"-"}) \
+                and word not in ordinary and word not in NOT_NAMES:
+            # "arbër krasniqi", "broer dritëro": letters no Dutch word has, with a surname or
+            # a cue ("börek, roti" is food)
+            surname = (i + 1 < len(items) and blank(tokens.gap(i + 1))
+                       and items[i + 1][2].islower() and len(items[i + 1][2]) >= 3
+                       and items[i + 1][2] not in ordinary and items[i + 1][2] not in plain)
+            if surname or _near_cue(tokens, i):
+                spans.append(Span(start, items[i + 1 if surname else i][1], "naam"))
+                continue
+        if i > 0 and items[i - 1][2].lower() in TITLES and blank(tokens.gap(i)) and \
+                _surname_not_verb(word) and (word not in plain or word_frequency(word) < 4.5) \
+                and verb_stem(word) is None:  # not "oma praat"
+            spans.append(Span(start, _end, "naam"))  # "de broertjes bakker"
+            continue
         full = _lower_full_name(tokens, i)
         if full is not None:
             spans.append(Span(start, items[full][1], "naam"))
@@ -295,7 +325,8 @@ def _unmistakable_lower_first_name(word: str) -> bool:
     parts = [p for p in word.split("-") if p]
     if not parts or not all(len(p) >= 2 and p.capitalize() in firsts for p in parts):
         return False
-    # one part may be a word too ("anne-fleur"), as long as another is not
+    if len(parts) > 1 and any(p not in plain_words() for p in parts):
+        return True  # "dirk-jan", "anne-fleur": two first names joined are one name
     return any(p not in ordinary for p in parts) and (len(parts) > 1 or parts[0] not in ordinary)
 
 
@@ -334,11 +365,16 @@ def possessive_spans(tokens: Tokens) -> list[Span]:
     """The possessive of a first name written as one word ("Mohammeds", "Anouks")."""
     firsts = first_names()
     spans = []
+    text = tokens.text
     for start, end, word in tokens.items:
         if (len(word) >= 4 and word.endswith("s") and word[:1].isupper()
                 and word[:-1] in firsts and word.lower() not in NOT_NAMES
                 and word[:-1].lower() not in plain_words()):
             spans.append(Span(start, end, "naam"))
+        elif (word.islower() and len(word) >= 3 and text[end:end + 2] in ("'s", "’s")
+              and word.capitalize() in firsts and word not in plain_words()
+              and word not in TITLES and word not in NOT_NAMES):
+            spans.append(Span(start, end, "naam"))  # "daphne's brommer" (not "auto's")
     return spans
 
 
@@ -467,7 +503,8 @@ def extra_name_spans(text: str, found: list[Span], acronyms: set[str]) -> list[S
              + unknown_opener_spans(tokens)
              + first_name_spans(tokens)
              + labelled_spans(text) + pair_spans(tokens))
-    spans += signature_spans(tokens) + apposition_spans(tokens)
+    spans += (signature_spans(tokens) + apposition_spans(tokens) + titled_particle_spans(tokens)
+              + lower_unknown_spans(tokens))
     names = [s for s in (*found, *spans) if s.kind == "naam"]
     wider = widen_names(tokens, names)
     wider += nickname_spans(tokens, names + wider)
@@ -543,6 +580,49 @@ def nickname_spans(tokens: Tokens, names: list[Span]) -> list[Span]:
                 and word[:1].isupper() and not word.isupper()
                 and word.lower() not in NOT_NAMES and word.lower() not in plain_words()):
             spans.append(Span(items[i][0], items[i][1], "naam"))
+    return spans
+
+
+def titled_particle_spans(tokens: Tokens) -> list[Span]:
+    """A form of address, particles and a capitalised word: "heer ter Haar", "mevrouw van
+    Dam". After "mevrouw" and a particle the word is a surname, even a pronoun or a place."""
+    items = tokens.items
+    spans = []
+    for i in range(1, len(items) - 1):
+        if items[i - 1][2].lower() not in LOWER_CASE_CUES | {"heer"} or \
+                items[i][2] not in PARTICLES:
+            continue
+        k = i
+        while k < len(items) and items[k][2] in PARTICLES and blank(tokens.gap(k)):
+            k += 1
+        if k < len(items) and blank(tokens.gap(k)) and items[k][2][:1].isupper():
+            spans.append(Span(items[i][0], items[k][1], "naam"))
+    return spans
+
+
+def lower_unknown_spans(tokens: Tokens) -> list[Span]:
+    """Lower-case words that no Dutch list knows, as a name: two in a row ("wie heeft
+    lumturije berisha gezien"), or one right after a family word ("zijn zus blerta")."""
+    items = tokens.items
+    spans = []
+
+    def unknown(i: int) -> bool:
+        word = items[i][2]
+        return (word.islower() and len(word) >= 4 and word.isalpha()
+                and word not in ordinary_words() and word not in plain_words()
+                and word not in NOT_NAMES and word not in lemma_table()
+                and word_frequency(word) < 2.0 and not split_compound(word))
+
+    i = 0
+    while i < len(items):
+        if unknown(i):
+            if i + 1 < len(items) and blank(tokens.gap(i + 1)) and unknown(i + 1):
+                spans.append(Span(items[i][0], items[i + 1][1], "naam"))
+                i += 2
+                continue
+            if i > 0 and items[i - 1][2].lower() in TITLES and blank(tokens.gap(i)):
+                spans.append(Span(items[i][0], items[i][1], "naam"))
+        i += 1
     return spans
 
 

@@ -76,6 +76,22 @@ def _trie_regex(phrases: list[str]) -> str:
     return "(?:" + emit(trie) + ")"
 
 
+def name_words_in(words: list[str]) -> list[str]:
+    """The words of a found name that can be a name: no particles, no words that are never
+    a person, except right after a particle ("ter Haar": "haar" is a pronoun, "Haar" after
+    "ter" a surname)."""
+    out = []
+    for i, word in enumerate(words):
+        lower = word.lower()
+        if lower in PARTICLES:
+            continue
+        if lower in NOT_NAMES and not (i > 0 and words[i - 1].lower() in PARTICLES
+                                       and word[:1].isupper()):
+            continue
+        out.append(word)
+    return out
+
+
 def tidy_deduce_names(spans: list[Span], text: str, keep_single: set[str]) -> list[Span]:
     """Keep "mevrouw"/"meneer" visible, and drop deduce's sentence-initial ordinary words
     ("Pas na drie weken", "Stap voor stap") and words that are never a person ("Engels")."""
@@ -93,7 +109,7 @@ def tidy_deduce_names(spans: list[Span], text: str, keep_single: set[str]) -> li
         title = LEADING_TITLE.match(found)
         start = span.start + (title.end() if title else 0)
         words = TOKEN.findall(text[start:span.end])
-        names = [w for w in words if w.lower() not in PARTICLES and w.lower() not in NOT_NAMES]
+        names = name_words_in(words)
         if not names:
             continue  # never drop a lower-case or capitals name deduce found ("ron", "JANSEN")
         first = words[0]
@@ -252,6 +268,8 @@ def _opener_follower(tokens, j: int, lemmas: dict[str, str], verbs: frozenset[st
         return False  # a comma, a full stop or the end: could be a name ("Storm, haar broer")
     nxt = tokens.items[j][2]
     lower = nxt.lower()
+    if lower in TITLES:
+        return False  # "Pieters moeder", "Storm zijn zus": a possessive of a person
     if lower in ("en", "of"):  # "Storm en regen" yes, "Storm en Daan" no
         after = j + 1
         return after < len(tokens.items) and tokens.items[after][2].islower()
@@ -299,7 +317,7 @@ def without_places(spans: list[Span], text: str) -> list[Span]:
 
 NAMED_AFTER_SUFFIX = re.compile(
     r"(?:straat|laan|plein|singel|kade|gracht|dreef|steeg|plantsoen|school|college|lyceum|"
-    r"gymnasium|ziekenhuis|gasthuis|kliniek|academie|stadion|stichting|brug)$", re.I)
+    r"gymnasium|ziekenhuis|gasthuis|kliniek|academie|stadion|stichting|brug|instituut)$", re.I)
 NAMED_AFTER_WORDS = {"Huis", "Stichting", "Fonds", "Centrum", "Instituut", "Wonen", "Zorg",
                      "Welzijn", "Groep", "Bank", "Kliniek", "Gymnasium", "College", "Lyceum",
                      "School", "Ziekenhuis", "Academie", "Brug", "Foundation"}
@@ -359,16 +377,32 @@ def _after_locative(span: Span, text: str) -> bool:
     return bool(before) and before.group(1).lower() in LOCATIVES
 
 
+PLACE_ENDINGS = ("wijk", "buurt", "kwartier", "eiland")
+"""Endings of a one-word neighbourhood ("Schilderswijk", "Tarwewijk", "Kanaleneiland"); a known
+surname with such an ending ("Noordwijk"?) stays a name."""
+
+
 def _shop_name(span: Span, text: str) -> bool:
     """A first name after the article "de" is a shop or a place, not a person: "bij de
     Dirk", "naar de Jumbo" ("de Vries" is a surname: surnames do not count); so is a river
     or region of ``data/places.txt`` ("langs de Maas")."""
     found = text[span.start:span.end]
+    words = found.split()
+    if re.search(r"(?<!\w)het[ \t]+$", text[max(0, span.start - 5):span.start]):
+        return True  # "het Oude Westen", "het Martini": nobody is "het Jansen"
+    before = re.search(r"([^\W\d_]+)[ \t]+$", text[max(0, span.start - 30):span.start])
+    if before and before.group(1)[:1].isupper():
+        words = [before.group(1), *words]  # "Leidsche [Rijn]": the adjective before the span
+    if words and (words[0].endswith("sche") or (
+            words[0].endswith("se") and words[0][:-2].lower() in dutch_places())):
+        return True  # "Leidsche Rijn", "de Hoornse Plas": an adjective of a place
     if not TOKEN.fullmatch(found):
         return False
     after_article = re.search(r"(?<!\w)de[ \t]+$", text[max(0, span.start - 4):span.start])
     if after_article and found in world_places():
         return True  # "langs de Maas", "de Kempen": a river or a region
+    if len(found) > 7 and found.lower().endswith(PLACE_ENDINGS) and found not in surnames():
+        return True  # "Schilderswijk", "Kanaleneiland": a neighbourhood
     if found not in first_names() or found in surnames():
         return False
     return after_article is not None
@@ -491,8 +525,7 @@ def without_keep(spans: list[Span], text: str, keep: re.Pattern[str] | None) -> 
         for a, b in pieces:
             piece = text[a:b]
             if span.kind == "naam":
-                words = [w for w in TOKEN.findall(piece)
-                         if w.lower() not in PARTICLES and w.lower() not in NOT_NAMES]
+                words = name_words_in(TOKEN.findall(piece))
                 if not words:
                     continue
                 if (a, b) != (span.start, span.end) and _is_place(piece.strip(" -,")):

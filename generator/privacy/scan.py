@@ -8,7 +8,9 @@ too: a draft's resident may be named in a published story that deduce could not 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
+import json
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -165,12 +167,12 @@ def pdf_text(raw: bytes) -> str:
         return "onleesbare PDF\n" + raw.decode("latin-1")
 
 
-def readable_text(path: Path) -> str | None:
+def readable_text(path: Path, raw: bytes | None = None) -> str | None:
     """A built file as a reader or a crawler would see it: gzip opened, JSON ``\\u`` escapes
-    and HTML entities decoded. None for binary files."""
+    and HTML entities decoded. None for binary files. ``raw``: its bytes, if already read."""
     suffixes = path.suffixes
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
         if suffixes[-1:] == [".gz"]:
             if not suffixes[-2:-1] or suffixes[-2] not in TEXT_SUFFIXES:
                 return None
@@ -214,27 +216,89 @@ def _copied_unchanged(path: Path, relative: str, static: list[Path]) -> bool:
 
 
 def scan_site(site_dir: Path, needles: Iterable[str],
-              static_dirs: list[Path] | None = None) -> list[SiteHit]:
+              static_dirs: list[Path] | None = None,
+              cache_file: Path | None = None) -> list[SiteHit]:
     """Every occurrence of a needle in a text file of the built site, with file and line.
 
     Every file is read except those copied unchanged from ``static_dirs`` (default: the
-    installed theme)."""
+    installed theme).
+
+    ``cache_file`` (JSON) remembers, after a scan without hits, the content hash of every
+    file and the hashes of the needles it was found clean of (never the needles themselves).
+    Next time a file with the same content is searched only for the needles that are new since
+    then (none: not at all), which gives the same answer as a full search: a text free of every
+    old needle and of every new one is free of all of them. A changed file, or a changed
+    scanner, is searched in full."""
+    needles = set(needles)
     pattern = needle_pattern(needles)
     if pattern is None or not site_dir.exists():
         return []
+    known = _read_scan_cache(cache_file)
+    clean_before: set[str] = set(known["clean"]) if known else set()
+    if known:
+        seen = set(known["needles"])
+        new_pattern = needle_pattern(n for n in needles if _needle_hash(n) not in seen)
+    else:
+        new_pattern = pattern
     static = theme_dirs() if static_dirs is None else static_dirs
     hits: list[SiteHit] = []
+    clean_now: set[str] = set()
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         relative = path.relative_to(site_dir).as_posix()
         if _copied_unchanged(path, relative, static):
             continue
-        text = readable_text(path)
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            raw = b""
+        digest = hashlib.sha256(raw).hexdigest()
+        search = pattern
+        if digest in clean_before:
+            search = new_pattern  # clean of the old needles already
+        clean_now.add(digest)
+        if search is None:
+            continue
+        text = readable_text(path, raw)
         if not text:
             continue
         line, counted = 1, 0  # lines counted up to `counted`: linear in the file's size
-        for match in pattern.finditer(text):
+        for match in search.finditer(text):
             line += text.count("\n", counted, match.start())
             counted = match.start()
             hits.append(SiteHit(relative, line,
                                 " ".join(match.group(0).split())))
+    if not hits and cache_file is not None:
+        _write_scan_cache(cache_file, needles, clean_now)
     return hits
+
+
+def _needle_hash(needle: str) -> str:
+    """Needles are personal data: the cache holds their hashes, never the strings."""
+    return hashlib.sha256(needle.encode("utf-8")).hexdigest()[:24]
+
+
+def _scanner_version() -> str:
+    """A change in this module (what counts as text, how it is decoded) scans everything."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def _read_scan_cache(cache_file: Path | None) -> dict | None:
+    if cache_file is None:
+        return None
+    try:
+        known = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # missing or damaged: a full scan
+    if not isinstance(known, dict) or known.get("version") != _scanner_version() or \
+            not isinstance(known.get("needles"), list) or not isinstance(known.get("clean"), list):
+        return None
+    return known
+
+
+def _write_scan_cache(cache_file: Path, needles: set[str], clean: set[str]) -> None:
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache_file.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"version": _scanner_version(),
+                               "needles": sorted(_needle_hash(n) for n in needles),
+                               "clean": sorted(clean)}), encoding="utf-8")
+    tmp.replace(cache_file)

@@ -20,6 +20,16 @@ TITLES = {
     "buurvrouw", "dochter", "zoon", "vader", "moeder", "broer", "zus", "kleinzoon",
     "kleindochter", "neef", "nicht", "vriendin", "vriend", "partner", "man", "vrouw",
     "echtgenoot", "echtgenote", "baby", "tiener",
+    # diminutives, plurals and in-laws: "de broertjes bakker", "De kinderen, Dessislava en
+    # Kaloyan", "schoonzus Marleen"
+    "broertje", "broertjes", "zusje", "zusjes", "broers", "zussen", "dochters", "zoons",
+    "zonen", "kinderen", "kleinkinderen", "kleinzonen", "kleindochters", "neefje", "nichtje",
+    "neefjes", "nichtjes", "schoonzus", "schoonzoon", "schoondochter", "schoonmoeder",
+    "schoonvader", "schoonbroer", "zwager", "stiefvader", "stiefmoeder", "stiefzoon",
+    "stiefdochter", "pleegmoeder", "pleegvader", "pleegzoon", "pleegdochter", "pleegkind",
+    "tweeling", "buurjongen", "buurmeisje", "vriendje", "vriendinnetje", "verloofde",
+    # professionals addressed by name: "Geachte dokter Kromowidjojo", "zuster Annie"
+    "dokter", "zuster", "broeder", "pastoor", "dominee", "imam", "docent", "mentor",
 }
 """Words that introduce a person's name directly after them ("mevrouw Owusu", "oma Truus")."""
 
