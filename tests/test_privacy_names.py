@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.privacy import Deidentifier
+from generator.privacy.words import NOT_NAMES
 from generator.taxonomy import Taxonomy
 from tests.helpers import ROOT, make_project, mkdocs_build, site_text, story_text
 
@@ -326,7 +327,10 @@ def test_a_real_build_publishes_none_of_the_ways_a_name_is_written(tmp_path: Pat
     page = next(t for p, t in texts.items() if "zo-2019-001" in p.as_posix()
                 and p.name == "index.html")
     assert "Albert Heijn" in page
-    names = {n for _k, _t, ns in NAMES for n in ns if len(n) > 3 and n[-1] != "."}
+    # "Haar" of "heer ter Haar" is also the pronoun in "Haar oom, ...": such words of the
+    # combined body prove nothing on their own
+    names = {n for _k, _t, ns in NAMES for n in ns if len(n) > 3 and n[-1] != "."
+             and n.lower() not in NOT_NAMES}
     for path, text in texts.items():
         leaked = sorted(n for n in names if not gone(n, text))
         assert not leaked, f"{path.relative_to(site)}: {leaked}"
