@@ -125,6 +125,9 @@ NAMES: list[tuple[str, str, list[str]]] = [
     ("tussenvoegsel", "Geachte heer ter Haar, dank voor uw brief.", ["Haar"]),
     ("bezitsvorm", "Jorens vader belde terug.", ["Jorens", "Joren"]),
     ("gewoon", "Geachte dokter Wiradjaja, hierbij de aanvraag.", ["Wiradjaja"]),
+    # names of newcomers that no list holds, capitalised mid-sentence (a critic's finding)
+    ("gewoon", "Volgens Tsegereda en Haileab was de zaal te koud.", ["Tsegereda", "Haileab"]),
+    ("gewoon", "Ik heb Drilona al twee keer gebeld.", ["Drilona"]),
     # the family word stays readable, the name goes
     ("gewoon", "Schoonzus Marleen komt ook. Kleinzoon Dewi Sardjoe was er.",
      ["Marleen", "Dewi", "Sardjoe"]),
@@ -197,6 +200,7 @@ UNCHANGED = [
     "Via de Willem Schrikker Stichting kreeg het gezin een voogd.",
     "We fietsten met de groep langs de IJssel en door de Achterhoek.",
     "Vanuit Kampen en Zwolle kwamen veel aanmeldingen.",
+    "Langs de Vecht wandelen we elke zondag.",
     "Max. vijftien kinderen per groep.",
     # neighbourhoods, places after "het", adjectives of a place, time words, care bodies
     "Tussen de Schilderswijk en het Oude Westen rijdt een buurtbus.",

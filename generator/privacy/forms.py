@@ -504,7 +504,7 @@ def extra_name_spans(text: str, found: list[Span], acronyms: set[str]) -> list[S
              + first_name_spans(tokens)
              + labelled_spans(text) + pair_spans(tokens))
     spans += (signature_spans(tokens) + apposition_spans(tokens) + titled_particle_spans(tokens)
-              + lower_unknown_spans(tokens))
+              + lower_unknown_spans(tokens) + unknown_word_spans(tokens))
     names = [s for s in (*found, *spans) if s.kind == "naam"]
     wider = widen_names(tokens, names)
     wider += nickname_spans(tokens, names + wider)
@@ -597,6 +597,27 @@ def titled_particle_spans(tokens: Tokens) -> list[Span]:
             k += 1
         if k < len(items) and blank(tokens.gap(k)) and items[k][2][:1].isupper():
             spans.append(Span(items[i][0], items[k][1], "naam"))
+    return spans
+
+
+def unknown_word_spans(tokens: Tokens) -> list[Span]:
+    """A capitalised word in the middle of a sentence that no Dutch list and no frequency
+    list knows, that is no compound of Dutch words and no place: a name ("Ik heb Xhemile
+    gebeld", "Volgens Mebrahtu"). Organisations are compounds ("Werkplein") or in the keep
+    lists; acronyms are in capitals."""
+    items = tokens.items
+    spans = []
+    for i, (start, end, word) in enumerate(items):
+        if i == 0 or tokens.sentence_initial(i) or not word[:1].isupper() or \
+                not word[1:].islower() or len(word) < 4 or not word.isalpha():
+            continue
+        lower = word.lower()
+        if (lower in plain_words() or lower in ordinary_words() or lower in NOT_NAMES
+                or lower in lemma_table() or word_frequency(word) >= 1.0
+                or word in world_places() or lower in dutch_places()
+                or split_compound(lower)):
+            continue
+        spans.append(Span(start, end, "naam"))
     return spans
 
 

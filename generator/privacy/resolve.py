@@ -396,6 +396,8 @@ def _shop_name(span: Span, text: str) -> bool:
     if words and (words[0].endswith("sche") or (
             words[0].endswith("se") and words[0][:-2].lower() in dutch_places())):
         return True  # "Leidsche Rijn", "de Hoornse Plas": an adjective of a place
+    if len(words) == 2 and words[0].lower() == "de" and words[1] in world_places():
+        return True  # "de Maas" read as a surname with its particle: a river
     if not TOKEN.fullmatch(found):
         return False
     after_article = re.search(r"(?<!\w)de[ \t]+$", text[max(0, span.start - 4):span.start])
