@@ -34,6 +34,7 @@ from generator.privacy.words import (
     TITLES,
     dutch_places,
     first_names,
+    is_place,
     known_names,
     lemma_index,
     lemma_table,
@@ -391,7 +392,7 @@ def foreign_letter_spans(tokens: Tokens) -> list[Span]:
         if any(part[:1].islower() for part in word.split("-")[1:]):
             continue  # "Tết-feest": a compound with a Dutch word
         if word.lower() in ordinary_words() or word.lower() in NOT_NAMES or \
-                word in world_places() or word.lower() in dutch_places():
+                is_place(word):
             continue
         spans.append(Span(start, end, "naam"))
     return spans
@@ -412,7 +413,7 @@ def unknown_opener_spans(tokens: Tokens) -> list[Span]:
         if (len(word) < 3 or not word[:1].isupper() or not word[1:].islower()
                 or lower in plain_words() or lower in ordinary_words() or lower in NOT_NAMES
                 or lower in lemmas or word_frequency(word) >= 2.0
-                or word in world_places() or lower in dutch_places() or split_compound(lower)):
+                or is_place(word) or split_compound(lower)):
             continue
         rest = []  # the apposition: up to four words, to the next comma
         for k in range(i + 1, min(i + 5, len(items))):
@@ -482,8 +483,7 @@ def list_spans(text: str, tokens: Tokens, names: list[Span]) -> list[Span]:
                     continue
                 if (not word[:1].isupper() or word.isupper() or word.lower() in NOT_NAMES
                         or word.lower() in plain_words()
-                        or (word not in first_names() and (word.lower() in dutch_places()
-                                                           or word in world_places()))
+                        or (word not in first_names() and is_place(word))
                         or (tokens.sentence_initial(j) and word.lower() in ordinary_words()
                             and word not in first_names())):
                     break
@@ -614,7 +614,7 @@ def unknown_word_spans(tokens: Tokens) -> list[Span]:
         lower = word.lower()
         if (lower in plain_words() or lower in ordinary_words() or lower in NOT_NAMES
                 or lower in lemma_table() or word_frequency(word) >= 1.0
-                or word in world_places() or lower in dutch_places()
+                or is_place(word)
                 or split_compound(lower)):
             continue
         spans.append(Span(start, end, "naam"))

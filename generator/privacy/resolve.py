@@ -22,6 +22,7 @@ from generator.privacy.words import (
     common_words,
     dutch_places,
     first_names,
+    is_place,
     lemma_index,
     lemma_table,
     ordinary_words,
@@ -139,12 +140,10 @@ def _is_place(found: str) -> bool:
     particles before it ("van Dokkum", "Den Bosch", "uit Asmara")."""
     words = TOKEN.findall(found)
     while words and words[0].lower() in PARTICLES:
-        whole = " ".join(words).lower()
-        if whole in dutch_places() or whole in world_places():
+        if is_place(" ".join(words)):  # "Den Bosch" with its particle
             return True
         words.pop(0)
-    whole = " ".join(words)
-    return bool(words) and (whole.lower() in dutch_places() or whole in world_places())
+    return bool(words) and is_place(" ".join(words))
 
 
 OPENER_FOLLOWERS = {

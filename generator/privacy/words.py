@@ -167,6 +167,12 @@ def world_places() -> frozenset[str]:
     return frozenset(_data_lines("places.txt"))
 
 
+def is_place(name: str) -> bool:
+    """Whether ``name`` (as written) is a town or country: ``data/places.txt`` (case as
+    written) or deduce's Dutch towns and municipalities (any case)."""
+    return name in world_places() or name.lower() in dutch_places()
+
+
 def word_frequency(word: str) -> float:
     """How common ``word`` is in Dutch, on the Zipf scale (wordfreq's ``nl`` list: 6 is "de",
     3 is rare, 0 unknown). Names are in that list too, so a high value means "a word or a
