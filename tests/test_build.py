@@ -150,6 +150,30 @@ def test_a_failed_build_leaves_the_previous_site_byte_for_byte(tmp_path: Path) -
     assert leftovers(site) == []
 
 
+def test_pdf_auto_leaves_pdfs_out_of_a_large_site_and_pdf_makes_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above the limit of ``pdf: auto`` no PDF is made and none is linked (no dead link for a
+    resident); ``--pdf`` makes them anyway. The limit is lowered to 0 here instead of writing
+    2,001 stories."""
+    from generator.build import run
+
+    project = quick_project(tmp_path / "p")
+    (project / "rijk.yml").write_text(QUICK + "pdf: auto\n", encoding="utf-8")
+    monkeypatch.setattr(run, "PDF_AUTO_MAX_STORIES", 0)
+    lines: list[str] = []
+    build(Project.find(project), progress=Progress(echo=lines.append))
+    site = project / "site"
+    assert not list(site.rglob("*.pdf"))
+    assert any("geen PDF's" in line and "rijk build --pdf" in line for line in lines), lines
+    assert ".pdf" not in (site / "downloads" / "index.html").read_text(encoding="utf-8")
+    assert ".pdf" not in (site / "jaarverslag" / "2019" / "index.html").read_text("utf-8")
+
+    build(Project.find(project), progress=Progress(echo=lines.append), pdf=True)
+    assert (site / "downloads" / "jaarverslag-2019.pdf").exists()
+    assert "jaarverslag-2019.pdf" in (site / "downloads" / "index.html").read_text("utf-8")
+    assert not broken_links(site)
+
+
 def test_after_engine_hooks_run_before_the_scan(tmp_path: Path) -> None:
     project = Project(quick_project(tmp_path / "p"))
     seen: list[Path | None] = []
@@ -237,6 +261,22 @@ def test_serve_shows_a_saved_story(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def broken_links(site: Path) -> list[str]:
+    """Relative links in the articles of every page whose target is not in ``site``."""
+    broken = []
+    for page in site.rglob("index.html"):
+        text = page.read_text(encoding="utf-8")
+        article = re.search(r"<article[^>]*>(.*?)</article>", text, re.S)
+        for href in re.findall(r'href="([^"]+)"', article.group(1) if article else ""):
+            path = html.unescape(href).split("#")[0].split("?")[0]
+            if not path or ":" in path or path.startswith("/"):
+                continue
+            target = (page.parent / path).resolve()
+            if not (target / "index.html" if path.endswith("/") else target).exists():
+                broken.append(f"{page.relative_to(site)}: {href}")
+    return broken
+
+
 def test_both_engines_build_the_demo_with_the_same_pages(tmp_path: Path) -> None:
     project = make_project(tmp_path / "demo", copy_stories=True)
     sites = {}
@@ -261,6 +301,8 @@ def test_both_engines_build_the_demo_with_the_same_pages(tmp_path: Path) -> None
 
     for name in ("data/verhalen.json", "data/verhalen.csv", "data/clusters.json"):
         assert (sites["mkdocs"] / name).read_bytes() == (sites["zensical"] / name).read_bytes()
+    for site in sites.values():  # the pages arrive as HTML (prerender): every link still works
+        assert not broken_links(site), (site, broken_links(site)[:10])
     records = json.loads((sites["mkdocs"] / "data/verhalen.json").read_text())["stories"]
     record = next(r for r in records if "[naam]" in r["text"])
     sentence = next(s for s in re.split(r"(?<=[.!?])\s+", record["text"])

@@ -82,6 +82,11 @@ class Reactions(BaseModel):
         return value.strip() if value else None
 
 
+PDF_AUTO_MAX_STORIES = 2_000
+"""Up to this many published stories ``pdf: auto`` makes the PDFs in every build (the demo:
+63; a large gemeente's year: a few hundred)."""
+
+
 class ProjectConfig(BaseModel):
     """What ``rijk.yml`` may hold (all optional)."""
 
@@ -93,8 +98,12 @@ class ProjectConfig(BaseModel):
     folders: Folders = Field(default_factory=Folders)
     nlp: bool = True
     evaluate: bool = True
-    pdf: bool = True
-    """The annual report per year (and per stadsdeel) as PDF in ``downloads/`` (WeasyPrint)."""
+    pdf: bool | Literal["auto"] = "auto"
+    """The annual report per year (and per stadsdeel), the waardenkring kit and the
+    wijkberichten as PDF in ``downloads/`` (WeasyPrint). ``auto``: only up to
+    :data:`PDF_AUTO_MAX_STORIES` published stories, because every PDF holds every story of its
+    year and at 10,000 stories making them cost 15 minutes cold and 3 after one changed story
+    (``rijk bench``); ``true`` always, ``false`` never. ``rijk build --pdf`` overrides it."""
     evaluate_against: str | None = None
     """A folder of labelled stories the model never trains on (relative to the project):
     the method page shows how well the labels hold on them (``rijk evaluate --against``)."""

@@ -37,6 +37,12 @@ class Engine:
                     "--dev-addr", dev_addr, "--livereload"]
         return [_zensical(), "serve", "--config-file", str(config), "--dev-addr", dev_addr]
 
+    @property
+    def rewrites_html_links(self) -> bool:
+        """Whether the engine rewrites relative links in raw HTML too (Zensical does, from the
+        page's source folder, as for Markdown links; MkDocs rewrites Markdown links only)."""
+        return self.name == "zensical"
+
     def static_dirs(self) -> list[Path]:
         """Folders whose files the engine copies unchanged (theme assets): the privacy scan
         skips a byte-identical copy of one (a "Thomas" in a licence header is no leak)."""

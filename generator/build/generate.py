@@ -46,6 +46,8 @@ class Generated:
     structure: SiteStructure
     pages: int
     stats: WriteStats | None = None
+    page_srcs: frozenset[str] = frozenset()
+    """The source paths of the rendered pages (not the project's own docs files)."""
 
 
 def generate(data: SiteData, *, site_url: str, site_name: str, docs_dir: Path | None,
@@ -64,7 +66,8 @@ def generate(data: SiteData, *, site_url: str, site_name: str, docs_dir: Path | 
         files[page.src] = page.content.encode("utf-8")
     for src, content in all_exports(structure, site_url, site_name).items():
         files[src] = content.encode("utf-8")
-    return Generated(files=files, nav=renderer.nav(), structure=structure, pages=len(pages))
+    return Generated(files=files, nav=renderer.nav(), structure=structure, pages=len(pages),
+                     page_srcs=frozenset(page.src for page in pages))
 
 
 def project_docs(docs_dir: Path) -> dict[str, bytes]:

@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.build import hooks, output, search  # noqa: F401  (search: registers its hook)
-from generator.build.config import ConfigError
+from generator.build.config import PDF_AUTO_MAX_STORIES, ConfigError
 from generator.build.engines import Engine, engine_config, get_engine, write_engine_config
 from generator.build.generate import Generated, WriteStats, generate, write_tree
+from generator.build.prerender import MarkdownSettings, engine_extension, prerender
+from generator.jsonstore import JsonStore
 from generator.locks import exclusive_lock
 from generator.pipeline import (
     PipelinePaths,
@@ -264,27 +266,51 @@ def add_report_pdfs(ws: Workspace, generated: Generated, progress: Progress, *,
         timer.detail = f"{len(pdfs)} PDF's, {made} nieuw gemaakt"
 
 
+def pdfs_wanted(setting: bool | str, stories: int, override: bool | None = None) -> bool:
+    """Whether this build makes the PDFs: ``override`` (``--pdf``/``--no-pdf``), else
+    ``rijk.yml``'s ``pdf`` (``auto``: up to :data:`PDF_AUTO_MAX_STORIES` stories)."""
+    if override is not None:
+        return override
+    if setting == "auto":
+        return stories <= PDF_AUTO_MAX_STORIES
+    return bool(setting)
+
+
 def write_generated(ws: Workspace, data: SiteData, progress: Progress, *,
                     serving: bool = False,
-                    check: Callable[[dict[str, bytes]], None] | None = None) -> Generated:
+                    check: Callable[[dict[str, bytes]], None] | None = None,
+                    pdf: bool | None = None) -> Generated:
     """The generated docs folder and the engine configuration (written only when changed).
-    ``check`` sees the files before anything is written (``rijk serve`` scans them)."""
+    ``check`` sees the files before anything is written (``rijk serve`` scans them); ``pdf``
+    overrides ``rijk.yml``'s ``pdf`` (see :func:`pdfs_wanted`)."""
     mkdocs = _site_settings(ws)
+    make_pdfs = pdfs_wanted(ws.project.config.pdf, len(data.stories), pdf)
+    if not make_pdfs and pdf is None and ws.project.config.pdf == "auto":
+        progress.line(f"geen PDF's: {len(data.stories)} verhalen is meer dan "
+                      f"{PDF_AUTO_MAX_STORIES} (pdf: auto). Maak ze met `rijk build --pdf` "
+                      "(duurt lang: elke PDF bevat alle verhalen van het jaar) of zet "
+                      "pdf: true in rijk.yml.")
     with progress.timed("pagina's maken") as timer:
         generated = generate(data, site_url=mkdocs["site_url"], site_name=mkdocs["site_name"],
                              docs_dir=ws.project.docs_dir,
-                             reactions=ws.project.config.reactions, pdf=ws.project.config.pdf)
-        if ws.project.config.pdf:
+                             reactions=ws.project.config.reactions, pdf=make_pdfs)
+        if make_pdfs:
             add_report_pdfs(ws, generated, progress, site_url=mkdocs["site_url"],
                             site_name=mkdocs["site_name"])
-        if check is not None:
-            check(generated.files)
-        stats = write_tree(ws.docs, generated.files)
         docs_dir, site_dir = ws.engine_paths(ws.serve_site if serving else ws.engine_output)
         config = engine_config(ws.project.mkdocs_yml, docs_dir=docs_dir, site_dir=site_dir,
                                nav=generated.nav, site_name=ws.project.config.site_name)
+        converted = prerender(generated.files, generated.page_srcs,
+                              MarkdownSettings.from_config(
+                                  config, rewrite_links=not ws.engine.rewrites_html_links),
+                              JsonStore(ws.cache / "prerender"))
+        config = engine_extension(config)
+        if check is not None:
+            check(generated.files)
+        stats = write_tree(ws.docs, generated.files)
         write_engine_config(ws.serve_config if serving else ws.engine_config, config)
-        timer.detail = f"{generated.pages} pagina's; bestanden {stats.summary()}"
+        timer.detail = (f"{generated.pages} pagina's (HTML: {converted.summary()}); "
+                        f"bestanden {stats.summary()}")
     generated.stats = stats
     return generated
 
@@ -344,8 +370,9 @@ def scan_output(ws: Workspace, data: SiteData, progress: Progress) -> None:
 
 def build(project: Project, *, engine: str | None = None, strict: bool = False,
           site_dir: Path | None = None, progress: Progress | None = None,
-          force: bool = False) -> BuildResult:
-    """Build the site into ``site_dir`` (default: the project's); raises :class:`BuildError`."""
+          force: bool = False, pdf: bool | None = None) -> BuildResult:
+    """Build the site into ``site_dir`` (default: the project's); raises :class:`BuildError`.
+    ``pdf`` overrides ``rijk.yml``'s ``pdf`` (see :func:`pdfs_wanted`)."""
     from generator.build import state
 
     progress = progress or Progress()
@@ -354,7 +381,7 @@ def build(project: Project, *, engine: str | None = None, strict: bool = False,
     ws.cache.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(ws.cache / f"build-{ws.engine.name}.lock"):
         key = state.input_key(project, engine=ws.engine.name, strict=strict,
-                              site_dir=ws.site_dir)
+                              site_dir=ws.site_dir, pdf=pdf)
         if not force and state.unchanged(project, key, ws.engine.name, ws.site_dir):
             total = time.perf_counter() - started
             progress.step("niets veranderd", total,
@@ -366,7 +393,7 @@ def build(project: Project, *, engine: str | None = None, strict: bool = False,
         state.forget(project, ws.engine.name)
         try:
             data = run_pipeline(project, progress, strict=strict)
-            generated = write_generated(ws, data, progress)
+            generated = write_generated(ws, data, progress, pdf=pdf)
             output.temp_output(ws.site_dir)
             run_engine(ws, progress, strict=strict)
             context = hooks.HookContext(engine=ws.engine.name, project=project, data=data,

@@ -41,8 +41,9 @@ def _hash_tree(digest: hashlib._Hash, folder: Path, root: Path) -> None:
             digest.update(hashlib.sha256(content).digest())
 
 
-def input_key(project: Project, *, engine: str, strict: bool, site_dir: Path) -> str:
-    digest = hashlib.sha256(f"{engine}\0{strict}\0{site_dir}\n".encode())
+def input_key(project: Project, *, engine: str, strict: bool, site_dir: Path,
+              pdf: bool | None = None) -> str:
+    digest = hashlib.sha256(f"{engine}\0{strict}\0{site_dir}\0{pdf}\n".encode())
     for folder in (project.stories_dir, project.taxonomy_dir, project.figures_dir,
                    project.docs_dir, project.selections_dir, project.reactions_dir):
         _hash_tree(digest, folder, project.root)

@@ -133,9 +133,12 @@ ENGINE_OPTION = click.option(
 @click.option("--quiet", is_flag=True, help="Alleen fouten en waarschuwingen tonen.")
 @click.option("--force", is_flag=True,
               help="Bouw ook als er sinds de vorige bouw niets veranderde.")
+@click.option("--pdf/--no-pdf", default=None,
+              help="Maak de PDF's wel of niet (standaard: 'pdf' in rijk.yml; auto: tot 2000 "
+                   "verhalen).")
 @PROJECT_OPTION
 def build(strict: bool, site_dir: Path | None, engine: str | None, quiet: bool, force: bool,
-          root: Path | None) -> None:
+          pdf: bool | None, root: Path | None) -> None:
     """Bouw de site: verhalen → gegenereerde pagina's → engine → privacyscan → site/."""
     from generator.build.run import BuildError, Progress
     from generator.build.run import build as run_build
@@ -144,7 +147,7 @@ def build(strict: bool, site_dir: Path | None, engine: str | None, quiet: bool, 
     _build_logging(quiet)
     try:
         run_build(project, engine=engine, strict=strict, site_dir=site_dir,
-                  progress=Progress(quiet=quiet), force=force)
+                  progress=Progress(quiet=quiet), force=force, pdf=pdf)
     except BuildError as exc:
         click.echo(f"ERROR   -  {exc}", err=True)
         click.echo("Bouwen mislukt: er is niets gepubliceerd; de vorige site is ongewijzigd.",

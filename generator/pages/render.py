@@ -105,7 +105,7 @@ class Renderer:
             self.page("effecten/index.md", "effects_index.md.j2", "Maatschappelijke effecten"),
             self.page("signalen/index.md", "signals_index.md.j2", "Signalen voor beleid"),
             self.page("downloads.md", "downloads.md.j2", "Downloads",
-                      pdfs=report_pdf.documents(s),
+                      pdfs=report_pdf.documents(s) if self.pdf else [],
                       kits=print_pdf.kit_documents(s) if self.pdf else []),
             self.page("gekozen/index.md", "chosen_index.md.j2", "Gekozen verhalen"),
         ]
@@ -118,7 +118,7 @@ class Renderer:
                 f"/jaarverslag/{year}/"
             pages.append(self.page(f"jaarverslag/{year}.md", "report.md.j2",
                                    f"Jaarverslag {year}", year=year,
-                                   pdf=report_pdf.ReportDocument(year).src,
+                                   pdf=report_pdf.ReportDocument(year).src if self.pdf else "",
                                    report_citation=apa_report(self.site_name, year, url)))
         for hood in tax.neighbourhoods.values():
             pages.append(self.page(f"wijken/{hood.key}.md", "neighbourhood.md.j2",
