@@ -221,6 +221,23 @@ def test_brackets_around_a_number_stay_balanced(deidentifier: Deidentifier) -> N
         "Bel [telefoonnummer] of ([telefoonnummer]).")
 
 
+@pytest.mark.parametrize("plate", ["12-ABC-3", "GH-123-K", "7-XKL-42", "KL-34-PR", "99-XX-99",
+                                   "3-TPR-05", "TXL-38-G"])
+def test_licence_plates_in_every_sidecode_are_replaced(deidentifier: Deidentifier,
+                                                       plate: str) -> None:
+    out = deidentifier.deidentify(f"Zijn busje ({plate}) stond weer voor de deur.")
+    assert out == "Zijn busje ([kenteken]) stond weer voor de deur.", out
+
+
+def test_a_licence_plate_after_the_word_kenteken_in_any_spelling(
+        deidentifier: Deidentifier) -> None:
+    assert deidentifier.deidentify("Het kenteken: 12abc3, genoteerd door de wijkagent.") == (
+        "Het kenteken: [kenteken], genoteerd door de wijkagent.")
+    # roads, dates and codes that look a bit like a plate stay
+    kept = "We namen de A-10 en de N-201 naar COVID-19 voorlichting in WK-03."
+    assert deidentifier.deidentify(kept) == kept
+
+
 def test_a_name_in_the_body_is_also_replaced_in_the_title(deidentifier: Deidentifier) -> None:
     out = deidentifier.deidentify_fields({
         "title": "Abena kookt weer", "summary": "",

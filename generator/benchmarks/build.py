@@ -45,6 +45,7 @@ def rijk_build(root: Path, engine: str, *, force: bool = False) -> dict[str, Any
     command = [sys.executable, "-m", "generator.cli", "build", "--quiet", "--engine", engine]
     result = timed_run([*command, "--force"] if force else command, root)
     result["pages"] = sum(1 for _ in (root / "site").rglob("index.html"))
+    result["pdfs"] = sum(1 for _ in (root / "site").rglob("*.pdf"))  # pdf: auto, see README
     return result
 
 

@@ -17,6 +17,7 @@ PLACEHOLDERS: dict[str, str] = {
     "bsn": "[bsn]",
     "rekeningnummer": "[rekeningnummer]",
     "nummer": "[nummer]",
+    "kenteken": "[kenteken]",
     "geboortedatum": "[geboortedatum]",
     "datum": "[datum]",
     "leeftijd": "[leeftijd]",
@@ -27,7 +28,7 @@ PLACEHOLDERS: dict[str, str] = {
 
 PRIORITY: dict[str, int] = {
     "bsn": 90, "rekeningnummer": 85, "telefoonnummer": 80, "e-mailadres": 75, "website": 70,
-    "adres": 65, "postcode": 60, "geboortedatum": 55, "datum": 50, "nummer": 45,
+    "adres": 65, "kenteken": 62, "postcode": 60, "geboortedatum": 55, "datum": 50, "nummer": 45,
     "leeftijd": 40, "naam": 30, "persoonsgegeven": 10,
 }
 """When spans overlap they are merged (fail closed); the merged span takes the strongest kind."""

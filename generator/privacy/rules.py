@@ -35,6 +35,21 @@ STREET = (r"straat|str|laan|weg|plein|gracht|kade|dreef|hof|pad|dijk|singel|stee
           r"dam|baan|plantsoen|erf|kwartier|boulevard|burg|oord|veld|pleintje|dwarsstraat|"
           r"wal|haven|polder|stein|berg|kamp|rijk|land|hoek|lei|hout|meer|poort|werf")
 
+SIDECODES = ("LL-DD-DD", "DD-DD-LL", "DD-LL-DD", "LL-DD-LL", "LL-LL-DD", "DD-LL-LL",
+             "DD-LLL-D", "D-LLL-DD", "LL-DDD-L", "L-DDD-LL", "LLL-DD-L", "L-DD-LLL",
+             "D-LL-DDD", "DDD-LL-D")
+
+
+def _plate(separator: str) -> str:
+    return "|".join(separator.join("".join({"L": "[A-Z]", "D": r"\d"}[c] for c in group)
+                                   for group in code.split("-")) for code in SIDECODES)
+
+
+PLATE = _plate("-")
+"""Dutch licence plates, the RDW's sidecodes 1 to 14 ("XX-99-99" … "999-XX-9"), with
+dashes as they are written on the plate; the second pattern reads them in lower case or
+without dashes only after the word "kenteken"."""
+
 REGEX_RULES: list[tuple[str, re.Pattern[str], int]] = [
     ("e-mailadres", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}"), 0),
     ("website", re.compile(r"\bhttps?://[^\s<>()\[\]]+|\bwww\.[^\s<>()\[\]]+[\w/]"), 0),
@@ -48,6 +63,9 @@ REGEX_RULES: list[tuple[str, re.Pattern[str], int]] = [
     ("bsn", re.compile(r"(?i)\b(?:bsn|burgerservicenummer|sofinummer)\W{1,4}([\d .]{8,12}\d)"), 1),
     ("bsn", re.compile(r"(?<![\d.])(\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?![\d.])"), 1),
     ("nummer", re.compile(r"(?<![\d.])\d{7,}(?![\d.])"), 0),
+    ("kenteken", re.compile(r"(?<![\w-])(?:" + PLATE + r")(?![\w-])"), 0),
+    ("kenteken", re.compile(r"(?i)\bkenteken\w*\W{1,3}(" + _plate("[- ]?")
+                            + r")(?![\w-])"), 1),
     ("postcode", re.compile(r"\b[1-9]\d{3} ?(?!SS|SA|SD)[A-Z]{2}\b"), 0),
     ("adres", re.compile(
         r"\b[A-Z][\w'\-]*(?:" + STREET + r")\s+\d{1,5}(?:\s?[a-zA-Z]\b|[-\s](?:hoog|huis|bis|"
