@@ -92,6 +92,15 @@ def test_a_bad_or_spam_reaction_is_refused_and_nothing_is_kept(server, overrides
     assert queue_files(root) == []
 
 
+def test_a_huge_reaction_is_refused_in_words_for_a_resident(server) -> None:
+    base, root = server
+    response = client(base).post("/reacties", data=reaction(text="Een lange reactie. " * 40_000))
+    assert response.status_code == 413
+    assert "Uw reactie is te lang" in response.text and "terugknop van uw browser" in response.text
+    assert "verhaal" not in response.text  # not the professionals' "kort het verhaal in"
+    assert queue_files(root) == []
+
+
 def test_the_thank_you_page_never_links_to_a_stranger_s_address(server) -> None:
     base, _root = server
     response = client(base).post("/reacties", data=reaction(back="https://evil.example/x"))

@@ -158,6 +158,16 @@ def test_rijk_select_writes_the_choice_as_one_commit(tmp_path: Path) -> None:
     assert len(git(project, "log", "--format=%h").split()) == 3
 
 
+def test_rijk_select_refuses_two_values_instead_of_keeping_the_last(tmp_path: Path) -> None:
+    project = git_project(tmp_path / "p", small_stories())
+    result = rijk(project, "select", "zo-2019-001", "--year", "2019", "--panel", "Panel Zuid",
+                  "--value", "solidariteit", "--value", "compassie", "--reason", REASON)
+    assert result.returncode == 2
+    assert "nu 2: solidariteit, compassie" in result.stderr
+    assert "één keer per waarde" in result.stderr
+    assert not (project / "selections" / "2019.yml").exists()
+
+
 def test_rijk_select_refuses_a_draft_and_writes_nothing(tmp_path: Path) -> None:
     project = git_project(tmp_path / "p", small_stories())
     result = rijk(project, "select", "zo-2019-003", "--year", "2019", "--panel", "Panel Zuid",
@@ -184,7 +194,8 @@ def _taxonomy(project: Path):
 def chosen_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = make_project(tmp_path_factory.mktemp("chosen"), small_stories())
     write_selections(project, VALID.replace(
-        REASON, REASON + " Mevrouw Jansen van nummer 12 vertelde het zelf in het panel."))
+        REASON, REASON + " Mevrouw Jansen van nummer 12 vertelde het zelf in het panel."
+        " Het gaat om minder dan <5 keer per jaar | soms vaker."))
     site = project / "site"
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -202,6 +213,8 @@ def test_the_chosen_story_says_who_chose_it_and_why(chosen_site: Path) -> None:
     assert "elkaar helpen zonder dat een instantie het regelt." in text
     other = _text(chosen_site, "verhalen/zo-2019-002/index.html")
     assert "Gekozen door Waardenkring" not in other
+    for page in ("verhalen/zo-2019-001/index.html", "gekozen/index.html"):  # as typed
+        assert "minder dan <5 keer per jaar | soms vaker." in _text(chosen_site, page), page
 
 
 def test_a_reason_is_de_identified_like_a_story(chosen_site: Path) -> None:

@@ -19,9 +19,9 @@ from generator.selections import KIND_LABELS, SelectionError, record_choice
 @click.option("--role", "roles", multiple=True,
               help="Rol van een lid (herhaal), alleen voor een nieuw panel: bewoner, "
                    "jongerenwerker … Rollen, nooit namen.")
-@click.option("--value", default=None, help="De waarde waarvoor het verhaal gekozen is.")
-@click.option("--theme", default=None, help="Of: het thema.")
-@click.option("--domain", default=None, help="Of: het domein (jeugdwet, wmo, …).")
+@click.option("--value", multiple=True, help="De waarde waarvoor het verhaal gekozen is.")
+@click.option("--theme", multiple=True, help="Of: het thema.")
+@click.option("--domain", multiple=True, help="Of: het domein (jeugdwet, wmo, …).")
 @click.option("--reason", required=True, help="Waarom dit verhaal, in hele zinnen.")
 @click.option("--considered", multiple=True, help="Id van een verhaal dat ook besproken is "
                                                   "(herhaal).")
@@ -32,16 +32,22 @@ from generator.selections import KIND_LABELS, SelectionError, record_choice
 @click.option("--no-commit", is_flag=True, help="Alleen het bestand schrijven, geen commit.")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Projectmap (standaard: de map met rijk.yml boven de huidige map).")
-def select(story_id: str, year: int, panel: str, roles: tuple[str, ...], value: str | None,
-           theme: str | None, domain: str | None, reason: str, considered: tuple[str, ...],
+def select(story_id: str, year: int, panel: str, roles: tuple[str, ...],
+           value: tuple[str, ...], theme: tuple[str, ...], domain: tuple[str, ...], reason: str,
+           considered: tuple[str, ...],
            when: str | None, replace: bool, no_commit: bool, root: Path | None) -> None:
     """Leg vast welk verhaal een panel koos en waarom (selections/<jaar>.yml, één commit)."""
     from generator.cli import _project
     from generator.gitcommit import CommitError, commit_file
 
-    given = [(k, v) for k, v in (("values", value), ("themes", theme), ("domains", domain)) if v]
-    if len(given) != 1:
-        raise click.UsageError("geef precies één van --value, --theme of --domain.")
+    given = [(k, v) for k, many in (("values", value), ("themes", theme), ("domains", domain))
+             for v in many]
+    if len(given) != 1:  # click keeps only the last of a repeated option: say so instead
+        raise click.UsageError(
+            "geef precies één --value, --theme of --domain"
+            + (f" (nu {len(given)}: {', '.join(v for _, v in given)}). Een panel kiest een "
+               "verhaal per waarde: roep rijk select één keer per waarde aan."
+               if given else "."))
     kind, key = given[0]
     try:
         day = date.fromisoformat(when) if when else date.today()

@@ -21,6 +21,21 @@ TOO_LARGE = ("Wat je verstuurde is te groot (meer dan {kb} kB) en is niet opgesl
              "met de terugknop van je browser: je tekst staat daar nog. Kort het verhaal in of "
              "splits het in twee.")
 
+TOO_LARGE_RESIDENT = ("Uw reactie is te lang (meer dan {kb} kB) en is niet verstuurd. Ga terug "
+                      "met de terugknop van uw browser: uw tekst staat daar nog. Maak de "
+                      "reactie korter en verstuur hem opnieuw.")
+"""For the public reaction form (``/reacties``): residents are addressed with "u" (B1)."""
+
+RESIDENT_PATHS = ("/reacties",)
+
+
+def too_large(scope: Scope, max_bytes: int) -> str:
+    """The 413 text: for a resident on the reaction form, or for a professional."""
+    text = TOO_LARGE_RESIDENT if str(scope.get("path", "")).startswith(RESIDENT_PATHS) \
+        else TOO_LARGE
+    return text.format(kb=max_bytes // 1024)
+
+
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")
@@ -46,7 +61,7 @@ class BodyLimitMiddleware:
                 await _plain(send, 400, "Ongeldige Content-Length.", scope)
                 return
             if length > self.max_bytes:
-                await _plain(send, 413, TOO_LARGE.format(kb=self.max_bytes // 1024), scope)
+                await _plain(send, 413, too_large(scope, self.max_bytes), scope)
                 return
         chunks: list[bytes] = []
         size = 0
@@ -57,7 +72,7 @@ class BodyLimitMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await _plain(send, 413, TOO_LARGE.format(kb=self.max_bytes // 1024), scope)
+                await _plain(send, 413, too_large(scope, self.max_bytes), scope)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):

@@ -35,11 +35,16 @@ class RenderedPage:
     content: str
 
 
+HTML_SAFE = {"<": "&lt;", ">": "&gt;", "|": "&#124;"}
+"""Written as entities: Python-Markdown has no backslash escape for ``<`` and ``|`` (a reason
+"minder dan <5 keer" showed as ``\\<5``), and an entity also keeps ``|`` out of a table."""
+
+
 def md_escape(text: str) -> str:
     """Escape characters that would turn a title into Markdown or HTML."""
-    for char in "\\`*_[]<>|#":
+    for char in "\\`*_[]#":
         text = text.replace(char, "\\" + char)
-    return text
+    return "".join(HTML_SAFE.get(char, char) for char in text)
 
 
 def percent(value: float | None) -> str:
