@@ -238,6 +238,14 @@ def test_a_licence_plate_after_the_word_kenteken_in_any_spelling(
     assert deidentifier.deidentify(kept) == kept
 
 
+def test_feasts_of_the_city_s_communities_stay_readable(deidentifier: Deidentifier) -> None:
+    text = ("Met Meskel, Wigilia, Newroz en Pesach was de buurtkamer vol; "
+            "bij Timkat kwam ook Meskerem Tesfaye.")
+    assert deidentifier.deidentify(text) == (
+        "Met Meskel, Wigilia, Newroz en Pesach was de buurtkamer vol; bij Timkat kwam ook "
+        "[naam].")
+
+
 def test_a_name_in_the_body_is_also_replaced_in_the_title(deidentifier: Deidentifier) -> None:
     out = deidentifier.deidentify_fields({
         "title": "Abena kookt weer", "summary": "",
