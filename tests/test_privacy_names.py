@@ -53,6 +53,8 @@ NAMES: list[tuple[str, str, list[str]]] = [
     ("kleine-letters", "ophalen: mw. baukje haagsma, fam. van de ven", ["baukje", "haagsma",
                                                                         "ven"]),
     ("kleine-letters", "mvg, dewanand ramlal", ["dewanand", "ramlal"]),
+    ("kleine-letters", "mevrouw bakker-de jong belde, en mw. jansen-van der berg ook.",
+     ["bakker", "jong", "jansen", "berg"]),
     ("zinsbegin", "Toon belde vanochtend over de huur.", ["Toon"]),
     ("zinsbegin", "Storm en Daan gingen samen naar de sportclub.", ["Storm", "Daan"]),
     ("zinsbegin", "Tim zijn fiets was gestolen.", ["Tim"]),

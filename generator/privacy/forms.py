@@ -214,6 +214,10 @@ def lower_case_spans(tokens: Tokens) -> list[Span]:
                     or (last not in ordinary and word_frequency(last) < 2.5))
                 ) or _surname_not_verb(last)  # "mw kok", "dhr vos": a surname, a noun
             if named:
+                tail = last.rsplit("-", 1)[-1]
+                while tail in PARTICLES and k + 1 < len(items) and blank(tokens.gap(k + 1)):
+                    k += 1  # "bakker-de jong", "jansen-van der berg": the part after a particle
+                    tail = items[k][2]
                 if k + 1 < len(items) and blank(tokens.gap(k + 1)) and \
                         _lower_surname(items[k + 1][2]):
                     k += 1  # "mw. baukje haagsma": first name and surname
