@@ -90,13 +90,17 @@ def test_a_wrong_rijk_yml_names_the_file_and_the_key(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as raised:
         load_config(project)
     message = str(raised.value)
-    assert "rijk.yml: engine: onbekende engine 'hugo'; kies uit: mkdocs, zensical" in message
-    assert "rijk.yml: folders.storys: onbekende sleutel" in message
+    assert "rijk.yml:1: engine: onbekende engine 'hugo'; kies uit: mkdocs, zensical" in message
+    assert "rijk.yml:2: folders.storys: onbekende sleutel" in message
     result = rijk(project, "check")
     assert result.returncode != 0 and "folders.storys" in result.stderr
 
     write_config(project, "folders:\n  stories: ../elders\n")
     assert "moet een map binnen het project zijn" in rijk(project, "build").stderr
+
+    write_config(project, "nlp: false\npdf: maybe\n")
+    with pytest.raises(ConfigError, match=r"rijk.yml:2: pdf: kies auto, true of false"):
+        load_config(project)
 
 
 # -- a failed build leaves nothing behind ---------------------------------------------------------
@@ -172,6 +176,30 @@ def test_pdf_auto_leaves_pdfs_out_of_a_large_site_and_pdf_makes_them(
     assert (site / "downloads" / "jaarverslag-2019.pdf").exists()
     assert "jaarverslag-2019.pdf" in (site / "downloads" / "index.html").read_text("utf-8")
     assert not broken_links(site)
+
+
+def test_odd_titles_and_a_cited_story_id_build_with_both_engines(tmp_path: Path) -> None:
+    """A backslash or quotes in a title once broke Zensical's front matter; a story id in a
+    body ("(zo-2019-001)") was taken for a name and failed every build that cites it."""
+    title = 'Schulden \\xyz, "C:\\temp\\" en <5 | meer'
+    project = quick_project(tmp_path / "p", {
+        "2019/zo-2019-001.md": GOOD,
+        "2019/zo-2019-003.md": story_text(
+            "zo-2019-003", "Zie ook het verhaal van meneer Kramer (zo-2019-001). De CBS-code "
+            "WK036396 hoort bij BU03630000.", title=json.dumps(title), date="2019-07-01")})
+    for engine in ("mkdocs", "zensical"):
+        site = project / f"site-{engine}"
+        result = mkdocs_build(project, site, engine=engine)
+        assert result.returncode == 0, result.stderr[-3000:]
+        page = (site / "verhalen" / "zo-2019-003" / "index.html").read_text(encoding="utf-8")
+        heading = re.search(r"<h1[^>]*>(.*?)<", page, re.S)
+        assert heading and html.unescape(heading.group(1)).strip() == title, engine
+        assert html.escape(title, quote=False) in html.escape(
+            html.unescape(re.search(r"<title>(.*?)</title>", page, re.S).group(1)),
+            quote=False), engine
+        text = page_text(site / "verhalen" / "zo-2019-003" / "index.html")
+        assert "meneer [naam] (zo-2019-001)" in text, engine
+        assert "CBS-code WK036396 hoort bij BU03630000" in text, engine
 
 
 def test_after_engine_hooks_run_before_the_scan(tmp_path: Path) -> None:

@@ -16,11 +16,12 @@ import pytest
 from generator.build.config import dump_yaml, read_mkdocs_yml
 from generator.build.engines import get_engine
 from generator.build.prerender import (
-    CLOSE,
-    OPEN,
     MarkdownSettings,
     PageConverter,
+    close_marker,
     engine_extension,
+    marker_key,
+    open_marker,
     prerender,
 )
 from generator.jsonstore import JsonStore
@@ -68,13 +69,18 @@ OTHER_PAGES = {
 }
 
 
+KEY = "0123456789abcdef" * 2
+OPEN, CLOSE = open_marker(KEY), close_marker(KEY)
+
+
 def settings(rewrite_links: bool = True) -> MarkdownSettings:
     return MarkdownSettings.from_config(read_mkdocs_yml(ROOT / "mkdocs.yml"),
-                                        rewrite_links=rewrite_links)
+                                        rewrite_links=rewrite_links, key=KEY)
 
 
 def docs_files() -> dict[str, bytes]:
     files = {src: text.encode() for src, text in OTHER_PAGES.items()}
+    files["verhalen/code.md"] = STORY_WITH_CODE.encode()
     files["verhalen/een-verhaal.md"] = STORY_PAGE.encode()
     files["data/verhalen.csv"] = b"id\n1\n"
     return files
@@ -122,11 +128,70 @@ def test_a_link_to_a_missing_page_is_a_warning(caplog: pytest.LogCaptureFixture)
     assert "verhalen/een-verhaal.md: link naar '../wijken/driemond.md'" in caplog.text
 
 
-def test_a_heading_inside_an_html_block_leaves_the_page_as_it_was() -> None:
-    page = "# Titel\n\n<div markdown>\n\n## Binnen\n\nTekst.\n\n</div>\n"
-    files = {"a.md": page.encode()}
-    stats = prerender(files, ["a.md"], settings(), store=None)
-    assert files["a.md"] == page.encode() and stats.passed_on == 1
+STORY_WITH_CODE = """# Een verhaal
+
+<div class="rv-story" markdown="0">
+<ul>
+<li>een
+<ul>
+<li>twee</li>
+</ul>
+</li>
+</ul>
+<pre><code>notitie
+## Hulp bij [klik hier](javascript:alert(document.domain))
+## Hulp bij de buurt {: onmouseover="alert(document.cookie)" }
+</code></pre>
+</div>
+
+<div markdown>
+
+## Binnen een blok
+
+</div>
+
+## Echte kop
+
+```
+# commentaar in code
+```
+"""
+
+
+def test_a_hash_line_in_a_story_s_html_or_code_never_becomes_a_heading() -> None:
+    """What the engine did with the whole page: raw HTML and code stay text. (A line-based
+    guess once cut such a page at "## Hulp bij de buurt {: onmouseover=…}" and the attribute
+    became live on the heading.)"""
+    page = PageConverter(settings()).convert("verhalen/a.md", STORY_WITH_CODE) or ""
+    markdown_left = re.sub(re.escape(OPEN) + ".*?" + re.escape(CLOSE), "", page, flags=re.S)
+    headings = [line for line in markdown_left.split("\n") if line.startswith("#")]
+    assert headings == ["# Een verhaal", "## Echte kop"]
+    assert "onmouseover" not in page.replace('{: onmouseover="alert(document.cookie)" }', "")
+    assert 'href="javascript' not in page
+    assert "<pre><code>notitie\n## Hulp bij [klik hier]" in page
+    assert "# commentaar in code" in page and "<h1" not in page
+    assert '<h2 id="binnen-een-blok">' in page  # inside the div, as Markdown made it
+
+
+def test_a_marker_line_without_the_key_stays_text() -> None:
+    """A hand-written page that shows a marker (not knowing the key) keeps it as text."""
+    import markdown
+
+    shown = "```html\n<!-- rijk:html -->\n<p>voorbeeld</p>\n<!-- /rijk:html -->\n```\n"
+    html = markdown.markdown(shown,
+                             extensions=["pymdownx.superfences", "generator.build.prerender"],
+                             extension_configs={"generator.build.prerender": {"key": KEY}})
+    assert "rijk:html --&gt;" in html and "<p>voorbeeld</p>" not in html
+    guessed = markdown.markdown(f"{open_marker('f' * 32)}\n<b>x</b>\n{close_marker('f' * 32)}",
+                                extensions=["generator.build.prerender"],
+                                extension_configs={"generator.build.prerender": {"key": KEY}})
+    assert "rijk:html" in guessed  # a wrong key: not taken as a fence
+
+
+def test_the_marker_key_is_random_and_kept(tmp_path: Path) -> None:
+    first = marker_key(tmp_path)
+    assert len(first) == 32 and marker_key(tmp_path) == first
+    assert marker_key(tmp_path / "elders") != first
 
 
 def test_an_unchanged_page_is_not_converted_again(tmp_path: Path) -> None:
@@ -155,7 +220,7 @@ def _engine_site(tmp_path: Path, engine: str, files: dict[str, bytes], name: str
     config["plugins"] = ["search"]
     config.update(docs_dir="docs", site_dir="site", nav=[{"Home": "index.md"}])
     if name == "converted":
-        config = engine_extension(config)
+        config = engine_extension(config, KEY)
     (folder / "mkdocs.yml").write_text(dump_yaml(config), encoding="utf-8")
     done = subprocess.run(get_engine(engine).build_command(folder / "mkdocs.yml"), cwd=folder,
                           capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1",
@@ -188,11 +253,18 @@ def test_the_engine_shows_the_same_page_as_from_the_markdown(tmp_path: Path,
     converter_settings = settings(rewrite_links=not get_engine(engine).rewrites_html_links)
     stats = prerender(files, [s for s in files if s.endswith(".md")], converter_settings,
                       store=None)
-    assert stats.converted == len(OTHER_PAGES) + 1 and stats.passed_on == 0
+    assert stats.converted == len(OTHER_PAGES) + 2 and stats.passed_on == 0
     assert OPEN.encode() in files["verhalen/een-verhaal.md"]
     converted = _engine_site(tmp_path, engine, files, "converted")
     page = Path("verhalen/een-verhaal/index.html")
     assert _article(converted / page) == _article(plain / page)
+    code = Path("verhalen/code/index.html")
+    assert _article(converted / code) == _article(plain / code)
+    # a heading inside a <div markdown> block is HTML by then: no entry in the contents
+    # (none of our templates puts one there; the module docstring says so)
+    assert _toc(converted / code) == [t for t in _toc(plain / code) if t != "#binnen-een-blok"]
+    assert "onmouseover" not in re.sub(r"<code>.*?</code>", "", _article(converted / code),
+                                       flags=re.S)
     assert _toc(converted / page) == _toc(plain / page) and "#themas" in _toc(plain / page)
     assert "rijk:html" not in (converted / page).read_text(encoding="utf-8")
     index = "search/search_index.json" if engine == "mkdocs" else "search.json"
@@ -210,7 +282,8 @@ def test_the_engine_shows_the_same_page_as_from_the_markdown(tmp_path: Path,
 def test_the_engine_extension_is_importable_by_name() -> None:
     """Python-Markdown loads it by its dotted name, as both engines do."""
     code = ("import markdown; print(markdown.markdown('" + OPEN + "\\n<p>a</p>\\n" + CLOSE
-            + "', extensions=['generator.build.prerender']))")
+            + "', extensions=['generator.build.prerender'], extension_configs="
+            + "{'generator.build.prerender': {'key': '" + KEY + "'}}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT)
     assert done.stdout.strip() == "<p>a</p>", done.stderr

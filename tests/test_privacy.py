@@ -233,16 +233,34 @@ def test_a_licence_plate_after_the_word_kenteken_in_any_spelling(
         deidentifier: Deidentifier) -> None:
     assert deidentifier.deidentify("Het kenteken: 12abc3, genoteerd door de wijkagent.") == (
         "Het kenteken: [kenteken], genoteerd door de wijkagent.")
+    assert deidentifier.deidentify(
+        "Zijn auto gh-123-k stond fout. Het kenteken van de bestelbus was 12abc3. "
+        "Kentekens: 34-XD-12 en 56-zd-78. Op het nummerbord stond GH 123 K.") == (
+        "Zijn auto [kenteken] stond fout. Het kenteken van de bestelbus was [kenteken]. "
+        "Kentekens: [kenteken] en [kenteken]. Op het nummerbord stond [kenteken].")
     # roads, dates and codes that look a bit like a plate stay
     kept = "We namen de A-10 en de N-201 naar COVID-19 voorlichting in WK-03."
     assert deidentifier.deidentify(kept) == kept
 
 
+def test_codes_are_no_names_and_a_link_keeps_its_quote(deidentifier: Deidentifier) -> None:
+    """A story id, a CBS code or a standard is public; taken for a name, a cited story id
+    became a needle that failed the build."""
+    kept = ("Zie ook het verhaal zo-2019-001. De CBS-code WK036396 hoort bij BU03630000; "
+            "volgens NEN-3140 en ISO-9001 deed de GGD-arts het goed.")
+    assert deidentifier.deidentify(kept) == kept
+    assert deidentifier.deidentify("Meneer Kramer (ce-2019-001) en Owusu-Ansah kwamen.") == (
+        "Meneer [naam] (ce-2019-001) en [naam] kwamen.")
+    assert deidentifier.deidentify('<a href="https://example.org/x">site</a>') == (
+        '<a href="[website]">site</a>')
+
+
 def test_feasts_of_the_city_s_communities_stay_readable(deidentifier: Deidentifier) -> None:
-    text = ("Met Meskel, Wigilia, Newroz en Pesach was de buurtkamer vol; "
+    text = ("Met Meskel, Wigilia, Newroz, Hanoeka, Irreecha en Pesach was de buurtkamer vol; "
             "bij Timkat kwam ook Meskerem Tesfaye.")
     assert deidentifier.deidentify(text) == (
-        "Met Meskel, Wigilia, Newroz en Pesach was de buurtkamer vol; bij Timkat kwam ook "
+        "Met Meskel, Wigilia, Newroz, Hanoeka, Irreecha en Pesach was de buurtkamer vol; bij "
+        "Timkat kwam ook "
         "[naam].")
 
 

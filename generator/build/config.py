@@ -104,6 +104,13 @@ class ProjectConfig(BaseModel):
     :data:`PDF_AUTO_MAX_STORIES` published stories, because every PDF holds every story of its
     year and at 10,000 stories making them cost 15 minutes cold and 3 after one changed story
     (``rijk bench``); ``true`` always, ``false`` never. ``rijk build --pdf`` overrides it."""
+    @field_validator("pdf", mode="before")
+    @classmethod
+    def _pdf(cls, value: Any) -> bool | str:
+        if isinstance(value, bool) or value == "auto":
+            return value
+        raise ValueError(f"kies auto, true of false (nu: {value!r})")
+
     evaluate_against: str | None = None
     """A folder of labelled stories the model never trains on (relative to the project):
     the method page shows how well the labels hold on them (``rijk evaluate --against``)."""
@@ -194,9 +201,24 @@ def _validate(raw: dict[str, Any], path: Path) -> ProjectConfig:
     try:
         return ProjectConfig.model_validate(raw)
     except ValidationError as exc:
-        lines = [f"{path}: {'.'.join(str(p) for p in err['loc']) or '(bestand)'}: {_dutch(err)}"
+        lines = [f"{path}{_line_of(path, err['loc'])}: "
+                 f"{'.'.join(str(p) for p in err['loc']) or '(bestand)'}: {_dutch(err)}"
                  for err in exc.errors()]
         raise ConfigError("\n".join(lines)) from None
+
+
+def _line_of(path: Path, loc: tuple[Any, ...]) -> str:
+    """``:N`` for the line of a top-level key in ``path`` (empty when not found)."""
+    if not loc:
+        return ""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ""
+    for number, line in enumerate(lines, 1):
+        if re.match(rf"{re.escape(str(loc[0]))}\s*:", line):
+            return f":{number}"
+    return ""
 
 
 def legacy_plugin_options(mkdocs_yml: Path) -> dict[tuple[str, ...], Any]:

@@ -12,9 +12,16 @@ What the engine then gets is still a Markdown page, so everything the engine doe
 stays the same in both engines: the title, the headings (kept as Markdown lines, so the
 table of contents, the permalinks and the search sections are the engine's), the navigation
 and the theme. Only the text between two headings arrives as finished HTML, fenced by
-:data:`OPEN` and :data:`CLOSE`; :class:`PrerenderedExtension` (listed in the engine
-configuration's ``markdown_extensions`` by :func:`engine_extension`) hands each fenced block
-to Python-Markdown's raw-HTML stash, so the engine does not parse it again.
+:func:`open_marker` and :func:`close_marker`; :class:`PrerenderedExtension` (listed in the
+engine configuration's ``markdown_extensions`` by :func:`engine_extension`) hands each fenced
+block to Python-Markdown's raw-HTML stash, so the engine does not parse it again. The markers
+carry a random key kept in the cache: a hand-written page that shows a marker line (in a code
+block) does not know it, so its text is never passed on as raw HTML.
+
+Which lines are headings is decided after Python-Markdown's own preprocessors have turned raw
+HTML blocks and code fences into placeholders: a ``## …`` line inside a story's HTML or a code
+block is text, as it was when the engine converted the page itself (a line-based guess here
+once let a story's code block become a live heading with an event handler).
 
 Links: MkDocs rewrites relative links (``../wijken/x.md`` from ``verhalen/y.md`` becomes
 ``../../wijken/x/`` with directory URLs) only in Markdown, never in raw HTML, so for MkDocs
@@ -23,9 +30,10 @@ relative link of a page's HTML, raw HTML included, so for Zensical they are left
 (``MarkdownSettings.rewrite_links``). Either way a link to a page that does not exist gets a
 warning (what ``validation: unrecognized_links: warn`` did).
 
-A page whose headings sit inside an HTML block (``<div markdown>`` … ``## …`` … ``</div>``)
-cannot be cut at its headings and is passed on unconverted; so are the project's own
-hand-written pages (they may rely on engine plugins).
+The project's own hand-written pages are passed on unconverted (they may rely on engine
+plugins). One difference with the engine's own conversion is known: a heading inside a
+``<div markdown>`` block is part of the finished HTML, so it gets no entry in the page's
+table of contents (none of our templates puts a heading there).
 """
 
 from __future__ import annotations
@@ -37,11 +45,13 @@ import multiprocessing
 import os
 import posixpath
 import re
+import secrets
 import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -58,9 +68,31 @@ EXTENSION_NAME = "generator.build.prerender"
 """How the engine configuration names :class:`PrerenderedExtension` (Python-Markdown imports
 it by this dotted name and calls :func:`makeExtension`)."""
 
-OPEN = "<!-- rijk:html -->"
-CLOSE = "<!-- /rijk:html -->"
-"""The lines around a block of finished HTML in a generated page."""
+
+def open_marker(key: str) -> str:
+    """The line before a block of finished HTML. ``key`` is the project's secret
+    (:func:`marker_key`): a page that merely shows such a line (a hand-written page about
+    this very feature, in a code block) does not know it, so nothing of it is passed on raw."""
+    return f"<!-- rijk:html {key} -->"
+
+
+def close_marker(key: str) -> str:
+    return f"<!-- /rijk:html {key} -->"
+
+
+def marker_key(folder: Path) -> str:
+    """A random key kept in ``folder`` (the cache), made on first use."""
+    path = folder / "marker-key"
+    try:
+        key = path.read_text(encoding="ascii").strip()
+        if re.fullmatch(r"[0-9a-f]{32}", key):
+            return key
+    except (OSError, UnicodeDecodeError):
+        pass
+    key = secrets.token_hex(16)
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(key, encoding="ascii")
+    return key
 
 CACHE_VERSION = "1"
 PARALLEL_MIN = 400
@@ -69,9 +101,6 @@ at most four); fewer are not worth starting processes for."""
 CHUNK = 100
 
 _HEADING = re.compile(r"^#{1,6}(?:[ \t]|$)")
-_FENCE = re.compile(r"^(?:`{3,}|~{3,})")
-_BLOCK_OPEN = re.compile(r"^<(div|section|details|article|aside|figure|table|ul|ol|dl)\b",
-                         re.IGNORECASE)
 
 
 # --- the engine side ------------------------------------------------------------------------
@@ -79,44 +108,55 @@ _BLOCK_OPEN = re.compile(r"^<(div|section|details|article|aside|figure|table|ul|
 class _StashPrerendered(Preprocessor):
     """Each fenced block becomes one raw-HTML placeholder (parsed by nobody after this)."""
 
+    def __init__(self, md: markdown.Markdown, key: str) -> None:
+        super().__init__(md)
+        self.open, self.close = open_marker(key), close_marker(key)
+
     def run(self, lines: list[str]) -> list[str]:
-        if OPEN not in lines:
+        if self.open not in lines:
             return lines
         out: list[str] = []
         block: list[str] | None = None
         for line in lines:
             if block is None:
-                if line == OPEN:
+                if line == self.open:
                     block = []
                 else:
                     out.append(line)
-            elif line == CLOSE:
+            elif line == self.close:
                 out.extend(["", self.md.htmlStash.store("\n".join(block)), ""])
                 block = None
             else:
                 block.append(line)
         if block is not None:  # an unclosed fence: leave the text as it was
-            out.extend([OPEN, *block])
+            out.extend([self.open, *block])
         return out
 
 
 class PrerenderedExtension(Extension):
-    """Python-Markdown extension for the engine: passes fenced finished HTML through."""
+    """Python-Markdown extension for the engine: passes fenced finished HTML through.
+    Option ``key``: the marker key (:func:`marker_key`); without it nothing is passed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {"key": ["", "the marker key of this project"]}
+        super().__init__(**kwargs)
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        # After whitespace normalisation (30), before fenced code (25) and raw HTML (20).
-        md.preprocessors.register(_StashPrerendered(md), "rijk_prerendered", 29)
+        key = str(self.getConfig("key"))
+        if key:  # after whitespace (30), before fenced code (25) and raw HTML (20)
+            md.preprocessors.register(_StashPrerendered(md, key), "rijk_prerendered", 29)
 
 
 def makeExtension(**kwargs: Any) -> PrerenderedExtension:
     return PrerenderedExtension(**kwargs)
 
 
-def engine_extension(config: dict[str, Any]) -> dict[str, Any]:
-    """``config`` (an engine configuration) with :data:`EXTENSION_NAME` in its extensions."""
-    extensions = list(config.get("markdown_extensions") or [])
-    if EXTENSION_NAME not in [_extension_name(e) for e in extensions]:
-        extensions.append(EXTENSION_NAME)
+def engine_extension(config: dict[str, Any], key: str) -> dict[str, Any]:
+    """``config`` (an engine configuration) with :data:`EXTENSION_NAME` and its ``key`` in
+    its extensions."""
+    extensions = [e for e in config.get("markdown_extensions") or []
+                  if _extension_name(e) != EXTENSION_NAME]
+    extensions.append({EXTENSION_NAME: {"key": key}})
     return {**config, "markdown_extensions": extensions}
 
 
@@ -130,10 +170,12 @@ class MarkdownSettings:
     configs: dict[str, dict[str, Any]] = field(default_factory=dict)
     directory_urls: bool = True
     rewrite_links: bool = True
+    key: str = ""
+    """The marker key (:func:`marker_key`) the engine's extension is given."""
 
     @classmethod
-    def from_config(cls, config: dict[str, Any], *,
-                    rewrite_links: bool = True) -> MarkdownSettings:
+    def from_config(cls, config: dict[str, Any], *, rewrite_links: bool = True,
+                    key: str = "") -> MarkdownSettings:
         """From ``mkdocs.yml``'s ``markdown_extensions`` (names, or ``{name: options}``)
         and ``use_directory_urls``; our own extension is left out. ``rewrite_links``: False
         for an engine that rewrites links in raw HTML itself."""
@@ -147,11 +189,11 @@ class MarkdownSettings:
             if isinstance(entry, dict) and isinstance(entry[name], dict):
                 configs[name] = entry[name]
         return cls(tuple(names), configs, bool(config.get("use_directory_urls", True)),
-                   rewrite_links)
+                   rewrite_links, key)
 
     def fingerprint(self) -> str:
         return json.dumps([CACHE_VERSION, markdown.__version__, self.extensions, self.configs,
-                           self.directory_urls, self.rewrite_links], sort_keys=True,
+                           self.directory_urls, self.rewrite_links, self.key], sort_keys=True,
                           default=str)
 
 
@@ -226,27 +268,56 @@ class PageConverter:
         query = f"?{parts.query}" if parts.query else ""
         return f"{relative}{query}{fragment}"
 
-    def html(self, text: str) -> str:
-        self.md.reset()
-        return self.md.convert(text)
-
     def convert(self, src: str, page: str) -> str | None:
-        """The page with its text between headings as fenced HTML, or None when it cannot be
-        cut at its headings (see the module docstring)."""
+        """The page with its text between headings as fenced HTML, or None when there is no
+        key to fence it with.
+
+        The page goes through Python-Markdown's own line preprocessors first (raw HTML
+        blocks, code fences: each becomes a placeholder), so a line that starts with ``#``
+        inside a story's HTML or a code block is never taken for a heading; only the
+        headings of the page itself stay Markdown for the engine. The text between them is
+        then finished with the same Markdown instance (parser, tree processors, serializer,
+        postprocessors: what :meth:`markdown.Markdown.convert` does after its
+        preprocessors), so placeholders are filled in from its own stash."""
+        if not self.settings.key:
+            return None
         self.src = src
         head, body = _split_front_matter(page)
-        sections = _sections(body)
-        if sections is None:
-            return None
+        md = self.md
+        md.reset()
+        lines = body.strip("\n").split("\n")
+        for preprocessor in md.preprocessors:
+            lines = preprocessor.run(lines)
+        opening, closing = open_marker(self.settings.key), close_marker(self.settings.key)
         out: list[str] = []
-        for kind, text in sections:
+        for kind, chunk in _sections(lines):
             if kind == "heading":
-                out.append(text)
-            elif text.strip():
-                html = self.html(text)
-                if html.strip():
-                    out.append(f"{OPEN}\n{html}\n{CLOSE}")
+                out.append(chunk[0])
+                continue
+            html = self._finish(chunk) if any(line.strip() for line in chunk) else ""
+            if html.strip():
+                out.append(f"{opening}\n{html}\n{closing}")
         return head + "\n\n".join(out) + "\n"
+
+    def _finish(self, lines: list[str]) -> str:
+        md = self.md
+        while lines and not lines[-1].strip():  # as convert() strips its source: a trailing
+            lines = lines[:-1]  # newline would keep "<p>placeholder\n</p>" from being filled
+        while lines and not lines[0].strip():
+            lines = lines[1:]
+        root = md.parser.parseDocument(lines).getroot()
+        for treeprocessor in md.treeprocessors:
+            new_root = treeprocessor.run(root)
+            if new_root is not None:
+                root = new_root
+        output = md.serializer(root)
+        start = output.find(f"<{md.doc_tag}>")
+        end = output.rfind(f"</{md.doc_tag}>")
+        output = output[start + len(md.doc_tag) + 2:end].strip() if start != -1 and end != -1 \
+            else ""
+        for postprocessor in md.postprocessors:
+            output = postprocessor.run(output)
+        return output.strip()
 
 
 def _split_front_matter(page: str) -> tuple[str, str]:
@@ -257,40 +328,20 @@ def _split_front_matter(page: str) -> tuple[str, str]:
     return "", page
 
 
-def _sections(body: str) -> list[tuple[str, str]] | None:
-    """``[("text", …), ("heading", "## …"), …]``; None when a heading is inside a fence-free
-    HTML block that is still open (the page then cannot be cut there)."""
-    out: list[tuple[str, str]] = []
+def _sections(lines: list[str]) -> list[tuple[str, list[str]]]:
+    """``[("text", lines), ("heading", [line]), …]`` from preprocessed lines: raw HTML and
+    code are placeholders by now, so a line starting with ``#`` is a heading of the page (a
+    heading line holding a placeholder stays in the text)."""
+    out: list[tuple[str, list[str]]] = []
     current: list[str] = []
-    fence = ""
-    depth = 0
-    for line in body.split("\n"):
-        if fence:
-            if line.startswith(fence):
-                fence = ""
-            current.append(line)
-            continue
-        started = _FENCE.match(line)
-        if started:
-            fence = started.group(0)
-            current.append(line)
-            continue
-        opened = _BLOCK_OPEN.match(line)
-        if opened:
-            tag = opened.group(1).lower()
-            depth += 1 - (1 if f"</{tag}>" in line.lower() else 0)
-        elif depth and re.match(r"^</(div|section|details|article|aside|figure|table|ul|ol|dl)>",
-                                line, re.IGNORECASE):
-            depth -= 1
-        if _HEADING.match(line):
-            if depth:
-                return None
-            out.append(("text", "\n".join(current)))
+    for line in lines:
+        if _HEADING.match(line) and "\x02" not in line and "\x03" not in line:
+            out.append(("text", current))
+            out.append(("heading", [line]))
             current = []
-            out.append(("heading", line))
         else:
             current.append(line)
-    out.append(("text", "\n".join(current)))
+    out.append(("text", current))
     return out
 
 

@@ -22,7 +22,12 @@ from generator.build import hooks, output, search  # noqa: F401  (search: regist
 from generator.build.config import PDF_AUTO_MAX_STORIES, ConfigError
 from generator.build.engines import Engine, engine_config, get_engine, write_engine_config
 from generator.build.generate import Generated, WriteStats, generate, write_tree
-from generator.build.prerender import MarkdownSettings, engine_extension, prerender
+from generator.build.prerender import (
+    MarkdownSettings,
+    engine_extension,
+    marker_key,
+    prerender,
+)
 from generator.jsonstore import JsonStore
 from generator.locks import exclusive_lock
 from generator.pipeline import (
@@ -300,11 +305,13 @@ def write_generated(ws: Workspace, data: SiteData, progress: Progress, *,
         docs_dir, site_dir = ws.engine_paths(ws.serve_site if serving else ws.engine_output)
         config = engine_config(ws.project.mkdocs_yml, docs_dir=docs_dir, site_dir=site_dir,
                                nav=generated.nav, site_name=ws.project.config.site_name)
+        key = marker_key(ws.cache / "prerender")
         converted = prerender(generated.files, generated.page_srcs,
                               MarkdownSettings.from_config(
-                                  config, rewrite_links=not ws.engine.rewrites_html_links),
+                                  config, rewrite_links=not ws.engine.rewrites_html_links,
+                                  key=key),
                               JsonStore(ws.cache / "prerender"))
-        config = engine_extension(config)
+        config = engine_extension(config, key)
         if check is not None:
             check(generated.files)
         stats = write_tree(ws.docs, generated.files)

@@ -47,12 +47,13 @@ def _plate(separator: str) -> str:
 
 PLATE = _plate("-")
 """Dutch licence plates, the RDW's sidecodes 1 to 14 ("XX-99-99" … "999-XX-9"), with
-dashes as they are written on the plate; the second pattern reads them in lower case or
-without dashes only after the word "kenteken"."""
+dashes as on the plate, in any case; without dashes (or with spaces or dots) only after the
+word "kenteken", "nummerplaat" or "nummerbord" in the same sentence."""
 
 REGEX_RULES: list[tuple[str, re.Pattern[str], int]] = [
     ("e-mailadres", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}"), 0),
-    ("website", re.compile(r"\bhttps?://[^\s<>()\[\]]+|\bwww\.[^\s<>()\[\]]+[\w/]"), 0),
+    ("website", re.compile(  # never the quote that closes an href="…"
+        r"\bhttps?://[^\s<>()\[\]\"']+|\bwww\.[^\s<>()\[\]\"']+[\w/]"), 0),
     ("telefoonnummer", re.compile(
         r"(?<![\w+])(?:(?:\+|00)31[ \-.]?(?:\(0\)[ \-.]?)?|\(?0)(?:\d[ \-.)]{0,3}){8}\d(?![\d\w])"),
      0),
@@ -62,10 +63,11 @@ REGEX_RULES: list[tuple[str, re.Pattern[str], int]] = [
     ("rekeningnummer", re.compile(r"\b[A-Z]{2}\d{2} ?[A-Z]{4}(?: ?\d){10}\b"), 0),
     ("bsn", re.compile(r"(?i)\b(?:bsn|burgerservicenummer|sofinummer)\W{1,4}([\d .]{8,12}\d)"), 1),
     ("bsn", re.compile(r"(?<![\d.])(\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?![\d.])"), 1),
-    ("nummer", re.compile(r"(?<![\d.])\d{7,}(?![\d.])"), 0),
-    ("kenteken", re.compile(r"(?<![\w-])(?:" + PLATE + r")(?![\w-])"), 0),
-    ("kenteken", re.compile(r"(?i)\bkenteken\w*\W{1,3}(" + _plate("[- ]?")
-                            + r")(?![\w-])"), 1),
+    ("nummer", re.compile(r"(?<![\d.])(?<!GM|WK|BU)\d{7,}(?![\d.])"), 0),  # no CBS code
+    ("kenteken", re.compile(r"(?i)(?<![\w-])(?:" + PLATE + r")(?![\w-])"), 0),
+    ("kenteken", re.compile(  # "het kenteken van de bus was 12abc3", "nummerbord GH 123 K"
+        r"(?i)\b(?:kenteken|nummerplaat|nummerbord)\w*\b[^.\n]{0,40}?(?<![\w-])("
+        + _plate("[- .]?") + r")(?![\w-])"), 1),
     ("postcode", re.compile(r"\b[1-9]\d{3} ?(?!SS|SA|SD)[A-Z]{2}\b"), 0),
     ("adres", re.compile(
         r"\b[A-Z][\w'\-]*(?:" + STREET + r")\s+\d{1,5}(?:\s?[a-zA-Z]\b|[-\s](?:hoog|huis|bis|"
