@@ -255,6 +255,12 @@ def test_codes_are_no_names_and_a_link_keeps_its_quote(deidentifier: Deidentifie
         '<a href="[website]">site</a>')
 
 
+def test_a_name_with_an_elided_prefix_is_one_name(deidentifier: Deidentifier) -> None:
+    assert deidentifier.deidentify(
+        "Meneer O'Brien, Sinead O’Connor en meneer N'Diaye kwamen 's avonds.") == (
+        "Meneer [naam], [naam] en meneer [naam] kwamen 's avonds.")
+
+
 def test_feasts_of_the_city_s_communities_stay_readable(deidentifier: Deidentifier) -> None:
     text = ("Met Meskel, Wigilia, Newroz, Hanoeka, Irreecha en Pesach was de buurtkamer vol; "
             "bij Timkat kwam ook Meskerem Tesfaye.")

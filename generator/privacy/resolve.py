@@ -543,20 +543,31 @@ def merge(spans: list[Span], text: str) -> list[Span]:
     """Overlapping spans merge into one (strongest kind wins); names separated only by a
     space or hyphen become one "[naam]" instead of "[naam] [naam]"."""
     merged: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+    for span in sorted((_with_elided_prefix(s, text) for s in spans),
+                       key=lambda s: (s.start, -s.end)):
         if merged:
             last = merged[-1]
             cut = _name_cut_before(last, span, text)
             if cut is not None:
                 merged[-1] = last = cut
             joinable = (last.kind == span.kind == "naam"
-                        and re.fullmatch(r"[ \t]*-?[ \t]*", text[last.end:span.start]))
+                        and re.fullmatch(r"[ \t]*[-'’]?[ \t]*", text[last.end:span.start]))
             if span.start < last.end or joinable:
                 kind = max(last.kind, span.kind, key=lambda k: PRIORITY.get(k, 0))
                 merged[-1] = Span(last.start, max(last.end, span.end), kind)
                 continue
         merged.append(span)
     return merged
+
+
+def _with_elided_prefix(span: Span, text: str) -> Span:
+    """A name after "O'", "D'" or "N'" takes that prefix along ("O’Connor" → "[naam]", not
+    "O’[naam]")."""
+    start = span.start
+    if (span.kind == "naam" and start >= 2 and text[start - 1] in "'’"
+            and text[start - 2].isupper() and (start == 2 or not text[start - 3].isalnum())):
+        return Span(start - 2, span.end, span.kind)
+    return span
 
 
 def _name_cut_before(name: Span, other: Span, text: str) -> Span | None:
