@@ -303,6 +303,16 @@ def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
 _TagDumper.add_representer(Tagged, _represent_tagged)
 
 
+def entry_name(entry: Any) -> str:
+    """The name of a ``plugins`` or ``markdown_extensions`` entry in ``mkdocs.yml``: the
+    string itself, or the one key of ``{name: options}`` ("" for anything else)."""
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, dict) and entry:
+        return str(next(iter(entry)))
+    return ""
+
+
 def read_mkdocs_yml(path: Path) -> dict[str, Any]:
     """The project's ``mkdocs.yml`` as data (tags kept); :class:`ConfigError` when broken."""
     try:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.build.config import PLUGIN_NAME, dump_yaml, read_mkdocs_yml
+from generator.build.config import PLUGIN_NAME, dump_yaml, entry_name, read_mkdocs_yml
 
 
 @dataclass(frozen=True)
@@ -95,17 +95,10 @@ def engine_config(mkdocs_yml: Path, *, docs_dir: Path, site_dir: Path,
     if SITE_SCRIPT not in scripts:
         config["extra_javascript"] = [*scripts, SITE_SCRIPT]
     if "plugins" in config:
-        config["plugins"] = [p for p in config["plugins"] or [] if _plugin_name(p) != PLUGIN_NAME]
+        config["plugins"] = [p for p in config["plugins"] or [] if entry_name(p) != PLUGIN_NAME]
     config.pop("watch", None)
     return config
 
-
-def _plugin_name(entry: Any) -> str:
-    if isinstance(entry, str):
-        return entry
-    if isinstance(entry, dict) and entry:
-        return str(next(iter(entry)))
-    return ""
 
 
 def write_engine_config(path: Path, config: dict[str, Any]) -> bool:

@@ -60,6 +60,7 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from generator.build.config import entry_name
 from generator.jsonstore import JsonStore
 
 log = logging.getLogger("mkdocs.plugins.rijke-verantwoording")
@@ -155,7 +156,7 @@ def engine_extension(config: dict[str, Any], key: str) -> dict[str, Any]:
     """``config`` (an engine configuration) with :data:`EXTENSION_NAME` and its ``key`` in
     its extensions."""
     extensions = [e for e in config.get("markdown_extensions") or []
-                  if _extension_name(e) != EXTENSION_NAME]
+                  if entry_name(e) != EXTENSION_NAME]
     extensions.append({EXTENSION_NAME: {"key": key}})
     return {**config, "markdown_extensions": extensions}
 
@@ -182,7 +183,7 @@ class MarkdownSettings:
         names: list[str] = []
         configs: dict[str, dict[str, Any]] = {}
         for entry in config.get("markdown_extensions") or []:
-            name = _extension_name(entry)
+            name = entry_name(entry)
             if not name or name == EXTENSION_NAME:
                 continue
             names.append(name)
@@ -196,13 +197,6 @@ class MarkdownSettings:
                            self.directory_urls, self.rewrite_links, self.key], sort_keys=True,
                           default=str)
 
-
-def _extension_name(entry: Any) -> str:
-    if isinstance(entry, str):
-        return entry
-    if isinstance(entry, dict) and len(entry) == 1:
-        return str(next(iter(entry)))
-    return ""
 
 
 def page_url(src: str, directory_urls: bool = True) -> str:
