@@ -238,6 +238,9 @@ def test_a_licence_plate_after_the_word_kenteken_in_any_spelling(
         "Kentekens: 34-XD-12 en 56-zd-78. Op het nummerbord stond GH 123 K.") == (
         "Zijn auto [kenteken] stond fout. Het kenteken van de bestelbus was [kenteken]. "
         "Kentekens: [kenteken] en [kenteken]. Op het nummerbord stond [kenteken].")
+    # with dots, in capitals, no cue needed
+    assert deidentifier.deidentify("Op de brief stond 12.ABC.3, later AB.12.CD.") == (
+        "Op de brief stond [kenteken], later [kenteken].")
     # roads, dates and codes that look a bit like a plate stay
     kept = "We namen de A-10 en de N-201 naar COVID-19 voorlichting in WK-03."
     assert deidentifier.deidentify(kept) == kept

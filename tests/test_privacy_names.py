@@ -133,6 +133,15 @@ NAMES: list[tuple[str, str, list[str]]] = [
     # the family word stays readable, the name goes
     ("gewoon", "Schoonzus Marleen komt ook. Kleinzoon Dewi Sardjoe was er.",
      ["Marleen", "Dewi", "Sardjoe"]),
+    # lower-case initials, "'t" after a cue, emphasis and user-name underscores (a critic's)
+    ("initialen", "het gesprek was met a.j. bakker over de schulden", ["bakker"]),
+    ("initialen", "belafspraak met h. p. de graaf", ["graaf"]),
+    ("kleine-letters", "We spraken meneer 't hart en mevrouw van 't hof.", ["hart", "hof"]),
+    ("opmaak", "Daarna belde *mevrouw* *bakker* ons terug.", ["bakker"]),
+    ("opmaak", "Toen kwam _mevrouw_ _de vries_ binnen.", ["vries"]),
+    ("opmaak", "Ook <em>meneer</em> <strong>yilmaz</strong> kwam langs.", ["yilmaz"]),
+    ("gebruikersnaam", "Het account Jan_Jansen_1980 en jan_jansen zijn geblokkeerd.",
+     ["Jan_Jansen_1980", "jan_jansen"]),
 ]
 
 # how a sentence must read after de-identification: family words, roles and greetings
@@ -215,6 +224,9 @@ UNCHANGED = [
     "De bezorger zet de tassen voortaan bij de buurvrouw neer.",
     # deduce's hospitals are no person
     "Na de val lag ze in het Spaarne Gasthuis.",
+    # abbreviations in lower case are no initials; a street named after a person is a street
+    "We spraken o.a. bakkers en slagers, d.w.z. de winkels, i.p.v. de markt.",
+    "De groep liep over de Martin Luther Kingweg naar het park.",
 ]
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from generator.privacy import engine
 from generator.privacy.cache import Analysis, AnalysisCache, cache_key
 from generator.privacy.forms import extra_name_spans
+from generator.privacy.markup import mask_markup, widen_over_underscores
 from generator.privacy.model import Finding, Span
 from generator.privacy.replace import findings as to_findings
 from generator.privacy.replace import replace
@@ -137,13 +138,17 @@ class Deidentifier:
 
     def _analyse_now(self, fields: Mapping[str, str]) -> Analysis:
         raw: dict[str, list[Span]] = {}
-        for name, text in fields.items():
+        # the name rules read the text with emphasis and user-name underscores blanked out
+        # ("*mevrouw* *bakker*", "Jan_Jansen"); same length, so spans fit the original
+        masked = {name: mask_markup(text) for name, text in fields.items()}
+        for name, original in fields.items():
+            text = masked[name]
             spans = tidy_deduce_names(engine.annotate(text), text, self._keep_single)
-            spans += regex_spans(text) + name_spans(text)
+            spans += regex_spans(original) + name_spans(text)
             spans += extra_name_spans(text, spans, self._acronyms)
             raw[name] = without_places(without_coded_names(spans, text), text)
         words: set[str] = set()
-        for name, text in fields.items():
+        for name, text in masked.items():
             # "Bloemen van de Voedselbank": only with the shop given back is "Bloemen" a
             # sentence opener on its own
             raw[name] = drop_sentence_openers(without_keep(raw[name], text, self._keep_re),
@@ -152,10 +157,11 @@ class Deidentifier:
             words |= name_words(kept, text)
             words |= lower_case_names(kept, text)  # "ron de wit", later "ron" alone
         out: Analysis = {}
-        for name, text in fields.items():
+        for name, text in masked.items():
             spans = raw[name] + mentions(words, text)
-            out[name] = trim_name_edges(merge(without_keep(spans, text, self._keep_re), text),
-                                        text)
+            spans = trim_name_edges(merge(without_keep(spans, text, self._keep_re), text),
+                                    text)
+            out[name] = merge(widen_over_underscores(spans, fields[name]), fields[name])
         return out
 
 

@@ -38,6 +38,7 @@ from generator.privacy.words import (
     known_names,
     lemma_index,
     lemma_table,
+    lower_abbreviations,
     lower_case_words,
     name_labels,
     ordinary_words,
@@ -191,11 +192,14 @@ def lower_case_spans(tokens: Tokens) -> list[Span]:
     for i, (start, _end, word) in enumerate(items):
         if not word.islower():
             continue
-        if i > 0 and items[i - 1][2].lower() in LOWER_CASE_CUES and re.fullmatch(
-                r"\.?[ \t]+", tokens.gap(i)):
+        if i > 0 and items[i - 1][2].lower() in LOWER_CASE_CUES and (re.fullmatch(
+                r"\.?[ \t]+", tokens.gap(i)) or (_apostrophe_t(tokens, i) and re.fullmatch(
+                r"\.?[ \t]+['’]", tokens.gap(i)))):
             k = i
+            if _apostrophe_t(tokens, i):
+                start -= 1  # the apostrophe of "'t" is part of the name
             while k < len(items) - 1 and (items[k][2] in PARTICLES or _in_t(tokens, k)
-                                          or _op_de(tokens, k)) and \
+                                          or _apostrophe_t(tokens, k) or _op_de(tokens, k)) and \
                     (blank(tokens.gap(k + 1)) or tokens.gap(k + 1) in (" '", " ’")):
                 k += 1
             last = items[k][2]
@@ -279,6 +283,11 @@ def _in_t(tokens: Tokens, k: int) -> bool:
         tokens.gap(k) in (" '", " ’")
 
 
+def _apostrophe_t(tokens: Tokens, k: int) -> bool:
+    """The "t" of "'t" ("meneer 't hart", "mevrouw van 't hof"): a particle, not a word."""
+    return tokens.items[k][2] == "t" and tokens.gap(k).endswith(("'", "’"))
+
+
 def _op_de(tokens: Tokens, k: int) -> bool:
     """"op" of "mw. op de weegh": a particle before "de", "den" or "ten"."""
     items = tokens.items
@@ -297,17 +306,21 @@ def _surname_not_verb(lower: str) -> bool:
 
 
 LOWER_INITIAL = re.compile(
-    r"(?<![\w.])(?P<initial>[a-z]\.)[ \t]?"
+    r"(?<![\w.])(?P<initial>(?:[a-z]\.[ \t]?){1,4})[ \t]?"
     r"(?P<particles>(?:(?:van|de|der|den|ter|ten|el|v\.d\.|vd)[ \t]+)*)"
     r"(?P<surname>[a-z][a-z\-]{2,})\b")
 
 
 def lower_initial_spans(text: str) -> list[Span]:
-    """"r. schaap": one lower-case initial and a known surname ("o.a." and "d.w.z." are
-    abbreviations: the initial may not follow another letter and full stop, and a surname
-    has three letters or more)."""
+    """"r. schaap", "a.j. bakker": lower-case initials and a known surname. Abbreviations
+    ("o.a.", "d.w.z.", "i.p.v.": ``data/abbreviations.txt``) are no initials, and a surname has
+    three letters or more."""
     spans = []
+    abbreviations = lower_abbreviations()
     for match in LOWER_INITIAL.finditer(text):
+        initials = re.sub(r"\s", "", match.group("initial"))
+        if initials in abbreviations:
+            continue
         surname = match.group("surname")
         if surname.capitalize() in surnames() and (
                 match.group("particles")  # "j. de jong": initial and particle say name

@@ -286,6 +286,10 @@ def _opener_follower(tokens, j: int, lemmas: dict[str, str], verbs: frozenset[st
     return lower in ordinary_words()
 
 
+STREET_NAME = re.compile(r"[^\W\d_][\w'’]*(?:[ \t]+[^\W\d_][\w'’]*)+")
+"""Words joined by spaces only, as in a street named after a person ("Martin Luther
+Kingweg"); "Khalid - Lindenhoutstraat" is a name and an address."""
+
 PLACE_CUE = re.compile(r"(?i)\b(?:in|uit|naar|te|bij|via|vanuit|richting|tot|rond|van|nabij|"
                        r"omgeving|regio|gemeente|dorp|stad|provincie)\s+$")
 
@@ -300,6 +304,9 @@ def without_places(spans: list[Span], text: str) -> list[Span]:
               and PLACE_CUE.search(text[max(0, s.start - 20):s.start])]
     places += [s for s in spans if s.kind == "instelling"
                and text[s.start:s.end] not in first_names()]  # "St. Antonius" may be Antonius
+    places += [s for s in spans if s.kind == "naam" and STREET_NAME.fullmatch(text[s.start:s.end])
+               and strong_title_before(text, s.start) is None and _named_after(s, text)]
+    # "Martin Luther Kingweg" is a street: "Martin" found on its own inside it goes too
     out = []
     for span in spans:
         if span.kind in ("plaats", "instelling"):
@@ -327,6 +334,19 @@ Huis", "William Schrikker Stichting", "Dudok Wonen"."""
 "dijk", "weg" or "berg": surnames end in them (Nijhuis, Kerkhof, Hogeweg)."""
 
 
+SURNAME_LIKE_SUFFIX = re.compile(r"(?:weg|dijk|hof|park|pad|markt|burg|berg)$")
+"""Street endings that surnames have too (Hogeweg, Kerkhof, Nijenburg): a street only when
+the word is no known surname and the name before it has two words or more."""
+
+
+def _street_compound(word: str) -> bool:
+    """"Kingweg", "Dreesweg": a capitalised compound of a stem of three letters or more and
+    a street ending, that is not itself a known surname."""
+    match = SURNAME_LIKE_SUFFIX.search(word)
+    return (match is not None and match.start() >= 3 and word[:1].isupper()
+            and not word.isupper() and "-" not in word and word not in surnames())
+
+
 NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w\-]*)")
 
 
@@ -339,6 +359,8 @@ def _named_after(span: Span, text: str) -> bool:
     if words and len(words[-1]) > 6 and not words[-1].isupper() and \
             NAMED_AFTER_SUFFIX.search(words[-1]):
         return True
+    if len(words) >= 2 and _street_compound(words[-1]):
+        return True  # "Martin Luther Kingweg": a full name glued to "weg" is a street
     if any(w in NAMED_AFTER_WORDS for w in words):
         return True  # "Johan Cruijff Foundation" found as one name
     # up to two more capitalised words may come first: "Maria [Montessori] school"

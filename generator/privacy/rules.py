@@ -47,8 +47,9 @@ def _plate(separator: str) -> str:
 
 PLATE = _plate("-")
 """Dutch licence plates, the RDW's sidecodes 1 to 14 ("XX-99-99" … "999-XX-9"), with
-dashes as on the plate, in any case; without dashes (or with spaces or dots) only after the
-word "kenteken", "nummerplaat" or "nummerbord" in the same sentence."""
+dashes as on the plate, in any case, or with dots in capitals ("12.ABC.3"); without dashes
+(or with spaces) only after the word "kenteken", "nummerplaat" or "nummerbord" in the same
+sentence."""
 
 REGEX_RULES: list[tuple[str, re.Pattern[str], int]] = [
     ("e-mailadres", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}"), 0),
@@ -65,6 +66,8 @@ REGEX_RULES: list[tuple[str, re.Pattern[str], int]] = [
     ("bsn", re.compile(r"(?<![\d.])(\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?![\d.])"), 1),
     ("nummer", re.compile(r"(?<![\d.])(?<!GM|WK|BU)\d{7,}(?![\d.])"), 0),  # no CBS code
     ("kenteken", re.compile(r"(?i)(?<![\w-])(?:" + PLATE + r")(?![\w-])"), 0),
+    ("kenteken", re.compile(  # "12.ABC.3": with dots, in capitals, never a Dutch word
+        r"(?<![\w.-])(?:" + _plate(r"\.") + r")(?![\w-]|\.\w)"), 0),
     ("kenteken", re.compile(  # "het kenteken van de bus was 12abc3", "nummerbord GH 123 K"
         r"(?i)\b(?:kenteken|nummerplaat|nummerbord)\w*\b[^.\n]{0,40}?(?<![\w-])("
         + _plate("[- .]?") + r")(?![\w-])"), 1),

@@ -147,6 +147,13 @@ def dutch_places() -> frozenset[str]:
 
 
 @functools.cache
+def lower_abbreviations() -> frozenset[str]:
+    """``data/abbreviations.txt``: "o.a.", "d.w.z.", "i.p.v.": lower-case letters with full
+    stops that are no initials (written without spaces)."""
+    return frozenset(line.replace(" ", "").lower() for line in _data_lines("abbreviations.txt"))
+
+
+@functools.cache
 def not_streets() -> frozenset[str]:
     """``data/not_streets.txt``: words that with a number after them are no address ("Lijn
     9", "groep 7", "kamer 12")."""
