@@ -85,7 +85,8 @@ class SiteData:
     held_out: Any = None
     held_out_markdown: str = ""
     withheld: int = 0
-    personal_data: set[str] = field(default_factory=set)
+    personal_data: dict[str, str] = field(default_factory=dict)
+    """The needles of the post-build scan: ``{personal data found: source file it came from}``."""
     timings: dict[str, float] = field(default_factory=dict)
     choices: list[Any] = field(default_factory=list)
     """Valid waardenkring/MSC choices of public stories, with de-identified panel name, roles
@@ -115,12 +116,16 @@ def story_fields(story: Story) -> dict[str, str]:
 
 def deidentify(stories: list[Story], taxonomy: Taxonomy, cache: Path | None,
                all_stories: list[Story], extra: list[dict[str, str]] | None = None,
-               keep_also: list[str] | None = None) -> tuple[list[PublicStory], set[str]]:
+               keep_also: list[str] | None = None,
+               extra_origins: list[str] | None = None,
+               ) -> tuple[list[PublicStory], dict[str, str]]:
     """De-identify every public story (fail closed) and collect the personal data found in
     all sources, for the scan of the built site. ``extra`` are other published texts (a
     panel's reason, a resident's reaction) as field dicts: de-identified in place, and their
     personal data joins the needles. ``keep_also``: phrases that stay readable, like the
-    taxonomy's organisations (the names of the panels: "Waardenkring Gaasperdam 2019")."""
+    taxonomy's organisations (the names of the panels: "Waardenkring Gaasperdam 2019").
+    ``extra_origins``: the source file of each of ``extra``. Returns the public stories and
+    ``{needle: source file}`` (see :func:`generator.privacy.collect_needles`)."""
     try:
         from generator.privacy import DeidentificationUnavailable, Deidentifier, collect_needles
     except ImportError as exc:
@@ -144,11 +149,13 @@ def deidentify(stories: list[Story], taxonomy: Taxonomy, cache: Path | None,
         public = _published_stories(stories, deidentifier, confirmations, cache)
         for fields in extra or []:
             fields.update(deidentifier.deidentify_fields(dict(fields)))
-        needles = collect_needles(deidentifier, [*sources, *(extra_sources or [])])
+        origins = [s.path or s.id for s in all_stories]
+        origins += extra_origins if extra_origins is not None else [""] * len(extra_sources)
+        needles = collect_needles(deidentifier, [*sources, *extra_sources], origins)
     except DeidentificationUnavailable as exc:
         raise PublicationError(f"de-identificatie kon niet draaien: {exc}. Er wordt niets "
                                "gepubliceerd.") from exc
-    return public, set(needles)
+    return public, needles
 
 
 def _published_stories(stories: list[Story], deidentifier: Any, confirmations: list[Any],
@@ -307,7 +314,9 @@ def prepare(paths: PipelinePaths, *, nlp: bool = True, random_state: int = 0,
     extra = [choice_fields(c) for c in choices] + [{"text": r.text} for r in reactions]
     stories, needles = deidentify(public, taxonomy, paths.cache, checked.stories, extra,
                                   keep_also=keepable_panel_names(choices, taxonomy,
-                                                                 checked.stories))
+                                                                 checked.stories),
+                                  extra_origins=[c.path for c in choices]
+                                  + [r.path for r in reactions])
     done("deidentify", start)
     data = SiteData(taxonomy=taxonomy, checked=checked, stories=stories, withheld=withheld,
                     personal_data=needles, timings=timings,

@@ -178,15 +178,17 @@ def test_scan_site_finds_needles_in_every_kind_of_file(tmp_path: Path) -> None:
 def test_collect_needles_skips_keep_words_and_ordinary_words(
         deidentifier: Deidentifier) -> None:
     needles = collect_needles(deidentifier, [
-        STORY_A, {"title": "Mevrouw Visser", "body": "Pas na een week belde mevrouw Visser."}])
-    assert {"Adjoa Mensah", "Fatima", "06-12345678", "Kikkenstein 2107"} <= needles
+        STORY_A, {"title": "Mevrouw Visser", "body": "Pas na een week belde mevrouw Visser."}],
+        origins=["a.md", "b.md"])
+    assert needles["Fatima"] == "a.md" and needles["mevrouw Visser"] == "b.md"
+    assert {"Adjoa Mensah", "Fatima", "06-12345678", "Kikkenstein 2107"} <= needles.keys()
     # a surname that is also a Dutch word ("visser") is still a needle: fail closed
-    assert {"mevrouw Visser", "Visser"} <= needles and "Pas" not in needles
-    assert not needles & {"Holendrecht", "Bijlmer", "Samira Bakker", "Bakker"}
+    assert {"mevrouw Visser", "Visser"} <= needles.keys() and "Pas" not in needles
+    assert not needles.keys() & {"Holendrecht", "Bijlmer", "Samira Bakker", "Bakker"}
     # needles made only of common words never fail a build ("Bij de", "Via de Wmo")
     common = collect_needles(deidentifier, [{"body": "Bij de Voedselbank. Via de Wmo kreeg ze "
                                              "hulp. Buurtteams en Statushouders praten."}])
-    assert not common & {"Bij de", "Via de Wmo", "Buurtteams", "Statushouders", "Bij", "Via"}
+    assert not common.keys() & {"Bij de", "Via de Wmo", "Buurtteams", "Statushouders", "Bij", "Via"}
 
 
 # -- the de-identifier ---------------------------------------------------------------------

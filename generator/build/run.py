@@ -359,6 +359,15 @@ def run_engine(ws: Workspace, progress: Progress, *, strict: bool = False) -> No
                              f"{ws.temp_site}. Er is niets gepubliceerd.")
 
 
+def _origin(needle: str, data: SiteData) -> str:
+    """" (uit stories/2019/x.md)": the source a hit was first found in, to fix it there."""
+    origin = data.personal_data.get(needle)
+    if origin is None:
+        folded = needle.casefold()
+        origin = next((o for n, o in data.personal_data.items() if n.casefold() == folded), "")
+    return f" (gevonden in {origin})" if origin else ""
+
+
 def scan_output(ws: Workspace, data: SiteData, progress: Progress) -> None:
     from generator.privacy import scan_site
 
@@ -368,7 +377,8 @@ def scan_output(ws: Workspace, data: SiteData, progress: Progress) -> None:
         timer.detail = f"{sum(1 for p in ws.temp_site.rglob('*') if p.is_file())} bestanden, " \
                        f"{len(hits)} treffers"
     if hits:
-        listed = "\n".join(f"  {h.file}:{h.line}: {h.needle}" for h in hits[:20])
+        listed = "\n".join(f"  {h.file}:{h.line}: {h.needle}{_origin(h.needle, data)}"
+                           for h in hits[:20])
         raise BuildError(
             f"Rijke Verantwoording: persoonsgegevens gevonden in de gebouwde site "
             f"({len(hits)} keer). De site mag zo niet gepubliceerd worden; site/ is niet "

@@ -12,7 +12,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,21 +49,29 @@ JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
 
 def collect_needles(deidentifier: Deidentifier,
-                    texts: Iterable[str | Mapping[str, str]]) -> set[str]:
+                    texts: Iterable[str | Mapping[str, str]],
+                    origins: Sequence[str] | None = None) -> dict[str, str]:
     """The personal data found in all source stories, minus what would only cause false
     alarms: short strings, keep phrases and their words, and single ordinary Dutch words
-    ("Pas", "Visser"); for those the form of address is kept instead ("mevrouw Visser")."""
+    ("Pas", "Visser"); for those the form of address is kept instead ("mevrouw Visser").
+
+    Returns ``{needle: origin}``: ``origins[i]`` (a source file, say) of the first text the
+    needle was found in, or ``""`` without ``origins``, so a scan hit can say which story
+    to look at."""
     stories = [{"text": t} if isinstance(t, str) else dict(t) for t in texts]
+    labels = list(origins) if origins is not None else [""] * len(stories)
+    if len(labels) != len(stories):
+        raise ValueError(f"{len(labels)} origins for {len(stories)} texts")
     keep = {k.lower() for k in deidentifier.keep}
     keep_words = {w.lower() for k in deidentifier.keep for w in k.split()}
     inside_keep = _word_runs(keep)
     common = plain_words() | NOT_NAMES | PARTICLES | TITLES | keep_words
     ordinary = ordinary_words()
     names = known_names()
-    needles: set[str] = set()
+    needles: dict[str, str] = {}
     seen: set[str] = set()
 
-    def add(needle: str) -> None:
+    def add(needle: str, origin: str) -> None:
         needle = " ".join(needle.split()).strip(" .,;:-")
         if needle in seen:  # at 10,000 stories the same name is offered thousands of times
             return
@@ -86,23 +94,24 @@ def collect_needles(deidentifier: Deidentifier,
             return
         if lower in inside_keep:
             return  # "de Graaf" of the author "Marieke de Graaf" is on every story page
-        needles.add(needle)
+        needles[needle] = origin
 
-    for fields, analysis in zip(stories, deidentifier.analyse_many(stories), strict=True):
+    for fields, analysis, origin in zip(stories, deidentifier.analyse_many(stories), labels,
+                                        strict=True):
         for name, text in fields.items():
             for span in analysis[name]:
                 if span.kind not in NEEDLE_KINDS:
                     continue
                 found = text[span.start:span.end]
-                add(found)
+                add(found, origin)
                 if span.kind != "naam":
                     continue
                 for word in TOKEN.findall(found):
-                    add(word)
+                    add(word, origin)
                 title = strong_title_before(text, span.start)
                 if title:
-                    add(f"{title} {found}")
-                    add(f"{title[:1].swapcase()}{title[1:]} {found}")
+                    add(f"{title} {found}", origin)
+                    add(f"{title[:1].swapcase()}{title[1:]} {found}", origin)
     return needles
 
 
