@@ -117,7 +117,7 @@ def story_fields(story: Story) -> dict[str, str]:
 def deidentify(stories: list[Story], taxonomy: Taxonomy, cache: Path | None,
                all_stories: list[Story], extra: list[dict[str, str]] | None = None,
                keep_also: list[str] | None = None,
-               extra_origins: list[str] | None = None,
+               extra_origins: list[str] | None = None, isolated: bool = False,
                ) -> tuple[list[PublicStory], dict[str, str]]:
     """De-identify every public story (fail closed) and collect the personal data found in
     all sources, for the scan of the built site. ``extra`` are other published texts (a
@@ -142,7 +142,7 @@ def deidentify(stories: list[Story], taxonomy: Taxonomy, cache: Path | None,
         deidentifier = Deidentifier(keep=[*keep_phrases(taxonomy, all_stories),
                                           *(keep_also or [])],
                                     cache_dir=cache / "privacy" if cache else None,
-                                    confirmations=confirmations)
+                                    confirmations=confirmations, isolated=isolated)
         sources = [story_fields(s) for s in all_stories]
         extra_sources = [dict(fields) for fields in extra or []]
         deidentifier.analyse_many(sources)  # one pass (parallel when large, cached)
@@ -291,9 +291,12 @@ def load_figures(paths: PipelinePaths, taxonomy: Taxonomy) -> Any:
 
 def prepare(paths: PipelinePaths, *, nlp: bool = True, random_state: int = 0,
             clock: Callable[[], float] | None = None,
-            on_step: Callable[[str, float], None] | None = None) -> SiteData:
+            on_step: Callable[[str, float], None] | None = None,
+            isolate_deduce: bool = False) -> SiteData:
     """Run every step and return what the pages are made from; ``on_step(name, seconds)`` is
-    called after each step (the build prints one line per step)."""
+    called after each step (the build prints one line per step). ``isolate_deduce``: load
+    deduce in a separate process (see :class:`generator.privacy.Deidentifier`), for a
+    one-off build; a server that rebuilds keeps it loaded in-process."""
     import time
 
     now = clock or time.perf_counter
@@ -316,7 +319,7 @@ def prepare(paths: PipelinePaths, *, nlp: bool = True, random_state: int = 0,
                                   keep_also=keepable_panel_names(choices, taxonomy,
                                                                  checked.stories),
                                   extra_origins=[c.path for c in choices]
-                                  + [r.path for r in reactions])
+                                  + [r.path for r in reactions], isolated=isolate_deduce)
     done("deidentify", start)
     data = SiteData(taxonomy=taxonomy, checked=checked, stories=stories, withheld=withheld,
                     personal_data=needles, timings=timings,

@@ -248,6 +248,13 @@ def test_a_licence_plate_after_the_word_kenteken_in_any_spelling(
     assert deidentifier.deidentify(kept) == kept
 
 
+def test_a_social_media_handle_is_a_user_name_but_an_e_mail_address_stays_one(
+        deidentifier: Deidentifier) -> None:
+    assert deidentifier.deidentify(
+        "@jan.devries stuurde een bericht; mail info@wijk.nl of volg @buurt_noord.") == (
+        "[gebruikersnaam] stuurde een bericht; mail [e-mailadres] of volg [gebruikersnaam].")
+
+
 def test_codes_are_no_names_and_a_link_keeps_its_quote(deidentifier: Deidentifier) -> None:
     """A story id, a CBS code or a standard is public; taken for a name, a cited story id
     became a needle that failed the build."""
@@ -497,3 +504,37 @@ def test_the_scan_cache_never_lets_a_name_through(tmp_path: Path) -> None:
     cache.write_text("{niet json")
     hits = scan_site(site, {"Sjoukje Hylkema"}, static_dirs=[], cache_file=cache)
     assert len(hits) == 1
+
+
+ISOLATED = """
+import json, sys
+from generator.privacy import Deidentifier, engine
+texts = json.loads(sys.stdin.read())
+deidentifier = Deidentifier(keep=["Samira Bakker"], isolated=True)
+out = [deidentifier.deidentify_fields(t) for t in texts]
+print(json.dumps({"out": out, "loaded_here": engine.loaded()}))
+"""
+
+
+def test_an_isolated_deidentifier_gives_the_same_text_without_loading_deduce_here() -> None:
+    """The build analyses in a spawned process, so its own memory never holds deduce's
+    lookup tables (the peak is the larger of the two processes, not their sum)."""
+    import json
+    import subprocess
+    import sys
+
+    texts = [{"body": STORY_A},
+             {"title": "Mevrouw Visser", "body": "Pas na een week belde mevrouw Visser."}]
+    result = subprocess.run([sys.executable, "-c", ISOLATED], input=json.dumps(texts),
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    answer = json.loads(result.stdout)
+    assert answer["loaded_here"] is False
+    expected = [Deidentifier(keep=["Samira Bakker"]).deidentify_fields(t) for t in texts]
+    assert answer["out"] == expected
+    assert "[naam]" in answer["out"][1]["body"]
+    # fail closed: a child that cannot run deduce publishes nothing
+    failed = subprocess.run([sys.executable, "-c", ISOLATED], input=json.dumps(texts),
+                            capture_output=True, text=True, cwd=ROOT, timeout=300,
+                            env={**os.environ, "RIJK_DEDUCE_FAIL": "1"})
+    assert failed.returncode != 0 and "DeidentificationUnavailable" in failed.stderr

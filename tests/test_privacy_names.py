@@ -142,6 +142,9 @@ NAMES: list[tuple[str, str, list[str]]] = [
     ("opmaak", "Ook <em>meneer</em> <strong>yilmaz</strong> kwam langs.", ["yilmaz"]),
     ("gebruikersnaam", "Het account Jan_Jansen_1980 en jan_jansen zijn geblokkeerd.",
      ["Jan_Jansen_1980", "jan_jansen"]),
+    # particles abbreviated with a full stop before a surname that is also a Dutch word
+    ("tussenvoegsel", "Mevrouw v.d. Berg belde, en familie v. Dijk verhuist.", ["Berg", "Dijk"]),
+    ("tussenvoegsel", "dhr. v.d. Meer en mw. v. Dam kwamen.", ["Meer", "Dam"]),
 ]
 
 # how a sentence must read after de-identification: family words, roles and greetings
@@ -227,6 +230,7 @@ UNCHANGED = [
     # abbreviations in lower case are no initials; a street named after a person is a street
     "We spraken o.a. bakkers en slagers, d.w.z. de winkels, i.p.v. de markt.",
     "De groep liep over de Martin Luther Kingweg naar het park.",
+    "We gaan v.d. week naar de markt; hij woont hier v. 2019.",
 ]
 
 

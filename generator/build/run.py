@@ -175,8 +175,9 @@ def deduce_cache_missing() -> bool:
 
 
 def run_pipeline(project: Project, progress: Progress, *, strict: bool = False,
-                 evaluate: bool | None = None) -> SiteData:
-    """load → check → gate → de-identify → NLP (→ evaluation), with progress lines."""
+                 evaluate: bool | None = None, isolate_deduce: bool = False) -> SiteData:
+    """load → check → gate → de-identify → NLP (→ evaluation), with progress lines.
+    ``isolate_deduce``: see :func:`generator.pipeline.prepare`."""
     config = project.config
     paths = PipelinePaths(stories=project.stories_dir, taxonomy=project.taxonomy_dir,
                           figures=project.figures_dir, cache=project.cache_dir,
@@ -185,7 +186,7 @@ def run_pipeline(project: Project, progress: Progress, *, strict: bool = False,
         progress.line("deduce bouwt zijn cache (eenmalig, ± 1 minuut)…")
     try:
         data = prepare(paths, nlp=config.nlp, random_state=config.random_state,
-                       on_step=progress.step)
+                       on_step=progress.step, isolate_deduce=isolate_deduce)
     except PublicationError as exc:
         raise BuildError(f"Rijke Verantwoording: {exc}") from exc
     except (OSError, ValueError) as exc:
@@ -409,7 +410,7 @@ def build(project: Project, *, engine: str | None = None, strict: bool = False,
                                timings={**progress.timings, "total": round(total, 3)})
         state.forget(project, ws.engine.name)
         try:
-            data = run_pipeline(project, progress, strict=strict)
+            data = run_pipeline(project, progress, strict=strict, isolate_deduce=True)
             generated = write_generated(ws, data, progress, pdf=pdf)
             output.temp_output(ws.site_dir)
             run_engine(ws, progress, strict=strict)

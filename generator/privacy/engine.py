@@ -65,6 +65,11 @@ def cache_path() -> Path:
     return base / "rijk" / "deduce" / deduce_version()
 
 
+def loaded() -> bool:
+    """Whether this process holds the deduce model already (no load, no check)."""
+    return _model is not None
+
+
 def model() -> Any:
     """The process-wide deduce model (loaded on first use)."""
     global _model

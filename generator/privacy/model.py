@@ -22,12 +22,14 @@ PLACEHOLDERS: dict[str, str] = {
     "datum": "[datum]",
     "leeftijd": "[leeftijd]",
     "website": "[website]",
+    "gebruikersnaam": "[gebruikersnaam]",
     "persoonsgegeven": "[persoonsgegeven]",
 }
 """Replacements that read as Dutch in running text ("mevrouw [naam] ([leeftijd])")."""
 
 PRIORITY: dict[str, int] = {
     "bsn": 90, "rekeningnummer": 85, "telefoonnummer": 80, "e-mailadres": 75, "website": 70,
+    "gebruikersnaam": 68,
     "adres": 65, "kenteken": 62, "postcode": 60, "geboortedatum": 55, "datum": 50, "nummer": 45,
     "leeftijd": 40, "naam": 30, "persoonsgegeven": 10,
 }

@@ -55,6 +55,8 @@ REGEX_RULES: list[tuple[str, re.Pattern[str], int]] = [
     ("e-mailadres", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}"), 0),
     ("website", re.compile(  # never the quote that closes an href="…"
         r"\bhttps?://[^\s<>()\[\]\"']+|\bwww\.[^\s<>()\[\]\"']+[\w/]"), 0),
+    ("gebruikersnaam", re.compile(  # "@jan.devries", "@samira_b": an account is a person
+        r"(?<![\w@.\-])@[^\W\d_][\w.\-]{0,38}[^\W_]|(?<![\w@.\-])@[^\W\d_]{2}"), 0),
     ("telefoonnummer", re.compile(
         r"(?<![\w+])(?:(?:\+|00)31[ \-.]?(?:\(0\)[ \-.]?)?|\(?0)(?:\d[ \-.)]{0,3}){8}\d(?![\d\w])"),
      0),
@@ -141,7 +143,7 @@ def digit_windows(text: str) -> list[tuple[int, int]]:
 
 
 def _needs_digit(kind: str) -> bool:
-    return kind not in {"e-mailadres", "website"}
+    return kind not in {"e-mailadres", "website", "gebruikersnaam"}
 
 
 def regex_spans(text: str) -> list[Span]:
@@ -153,6 +155,8 @@ def regex_spans(text: str) -> list[Span]:
         if kind == "e-mailadres" and "@" not in text:
             continue
         if kind == "website" and "http" not in text and "www." not in text:
+            continue
+        if kind == "gebruikersnaam" and "@" not in text:
             continue
         found = (match for start, end in (windows if _needs_digit(kind) else whole)
                  for match in pattern.finditer(text, start, end))
@@ -219,17 +223,29 @@ def _consume_name(tokens: Tokens, i: int, keep_words: set[str]) -> tuple[int, in
     last = None
     j = i
     while j < len(tokens.items) and j - i < 6:
-        if j > i and not re.fullmatch(r"[ \t]+|[ \t]*-[ \t]*", tokens.gap(j)):
+        abbreviated = j > i and tokens.items[j - 1][2].lower() in SHORT_PARTICLES
+        if j > i and not re.fullmatch(r"[ \t]+|[ \t]*-[ \t]*", tokens.gap(j)) and not (
+                abbreviated and re.fullmatch(r"\.[ \t]*", tokens.gap(j))):
             break
         word = tokens.items[j][2]
         if word in keep_words:
             break
-        if name_like(word):
+        if name_like(word) and not (word.lower() in SHORT_PARTICLES and _dotted(tokens, j)):
             last = j
-        elif word.lower() not in PARTICLES:
+        elif word.lower() not in PARTICLES and not (word.lower() in SHORT_PARTICLES
+                                                     and _dotted(tokens, j)):
             break
         j += 1
     return (i, last) if last is not None else None
+
+
+SHORT_PARTICLES = {"v", "d", "vd", "vdr"}
+"""Particles abbreviated with a full stop: "v.d. Berg", "v. Dam", "vd. Meer"."""
+
+
+def _dotted(tokens: Tokens, j: int) -> bool:
+    """Token ``j`` is followed by a full stop and then a word ("v." of "v. Dam")."""
+    return j + 1 < len(tokens.items) and re.fullmatch(r"\.[ \t]*", tokens.gap(j + 1)) is not None
 
 
 def name_spans(text: str, keep_words: Iterable[str] = ()) -> list[Span]:

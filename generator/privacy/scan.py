@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from generator.privacy.deidentifier import Deidentifier
 
 NEEDLE_KINDS = {"naam", "adres", "postcode", "telefoonnummer", "e-mailadres", "bsn",
-                "rekeningnummer", "nummer", "geboortedatum", "website", "persoonsgegeven"}
+                "rekeningnummer", "nummer", "kenteken", "geboortedatum", "website",
+                "gebruikersnaam", "persoonsgegeven"}
 """Kinds worth scanning for. Not "datum" (the site shows story dates itself) and not
 "leeftijd" (a bare number would match everywhere)."""
 
