@@ -145,6 +145,10 @@ NAMES: list[tuple[str, str, list[str]]] = [
     # particles abbreviated with a full stop before a surname that is also a Dutch word
     ("tussenvoegsel", "Mevrouw v.d. Berg belde, en familie v. Dijk verhuist.", ["Berg", "Dijk"]),
     ("tussenvoegsel", "dhr. v.d. Meer en mw. v. Dam kwamen.", ["Meer", "Dam"]),
+    # initials in any Latin capital, a double surname whose second part has a particle
+    ("initialen", "Dhr. Ö. Yıldırım en mevrouw Ş. Kaya kwamen.", ["Ö", "Yıldırım", "Ş", "Kaya"]),
+    ("initialen", "Contact: J.P. Balkenende-de Wit, tel. onbekend.",
+     ["J.P", "Balkenende", "Wit"]),
 ]
 
 # how a sentence must read after de-identification: family words, roles and greetings

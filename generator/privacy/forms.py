@@ -54,8 +54,10 @@ NAME_WORD = r"[^\W\d_][^\W\d_'’\-]*(?:-[^\W\d_][^\W\d_'’\-]*)*"
 PARTICLE_RE = (r"(?:(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]er|[Tt]en|te|[Ee]l|[Aa]l|[Bb]en|bin|da|dos|"
                r"du|la|le|von|op|in|'t)[ \t]+|[Vv]\.[ \t]?[Dd]\.[ \t]?|[Vv]\.[ \t]?|[Vv]d[ \t]+)")
 """Particles between initials and a surname, also abbreviated ("C. v.d. Wetering")."""
+UPPER_LATIN = "".join(ch for ch in map(chr, range(0x41, 0x250)) if ch.isupper())
+"""Capital letters of the Latin alphabets (A–Z, Ö, Ş, Ł, Ž…): initials come in all of them."""
 INITIALS = re.compile(
-    r"(?<![\w.])(?P<initials>(?:(?:[A-Z]|Th|Ch|Chr|Ph)\.[ \t]?){1,4})"
+    r"(?<![\w.])(?P<initials>(?:(?:[" + UPPER_LATIN + r"]|Th|Ch|Chr|Ph)\.[ \t]?){1,4})"
     r"(?P<rest>" + PARTICLE_RE + r"*(?P<surname>" + NAME_WORD + r"))")
 TITLE_ABBREVIATIONS = {"mw", "dhr", "mevr", "mej", "fam", "dr", "drs", "mr", "ir", "ing", "prof",
                        "st", "nr", "ca", "bijv", "evt", "zgn", "jl", "mln", "tel", "vs"}
@@ -89,11 +91,18 @@ def initial_spans(text: str) -> list[Span]:
     for match in INITIALS.finditer(text):
         surname = match.group("surname")
         parts = surname.split("-")
+        end = match.end()
+        if len(parts) > 1 and parts[-1] in PARTICLES:  # "J.P. Balkenende-de Wit"
+            rest = re.match(r"(?:[ \t]+(?:" + PARTICLE_RE + r")*)?[ \t]*(" + NAME_WORD + ")",
+                            text[end:])
+            if rest is None or not rest.group(1)[:1].isupper():
+                continue
+            parts, end = [*parts[:-1], rest.group(1)], end + rest.end()
         if not all(p[:1].isupper() for p in parts):
             continue
         if surname.lower() in NOT_NAMES or not any(_is_name_word(p) for p in parts):
             continue
-        spans.append(Span(match.start(), match.end(), "naam"))
+        spans.append(Span(match.start(), end, "naam"))
     return spans
 
 
