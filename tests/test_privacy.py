@@ -253,6 +253,21 @@ def test_a_social_media_handle_is_a_user_name_but_an_e_mail_address_stays_one(
     assert deidentifier.deidentify(
         "@jan.devries stuurde een bericht; mail info@wijk.nl of volg @buurt_noord.") == (
         "[gebruikersnaam] stuurde een bericht; mail [e-mailadres] of volg [gebruikersnaam].")
+    assert deidentifier.deidentify("Snapchat: mo_ams020, insta fatima.amrani") == (
+        "Snapchat: [gebruikersnaam], insta [gebruikersnaam]")
+
+
+def test_numbers_after_their_label_and_house_number_additions(
+        deidentifier: Deidentifier) -> None:
+    assert deidentifier.deidentify(
+        "Paspoortnummer NXP1234C5; zijn pasnummer is 123456; postcode 1103 ab; "
+        "Javastraat 12bis.") == (
+        "Paspoortnummer [nummer]; zijn pasnummer is [nummer]; postcode [postcode]; [adres].")
+
+
+def test_markup_around_a_name_stays_whole(deidentifier: Deidentifier) -> None:
+    assert deidentifier.deidentify("# Gesprek met **Ahmed** Benali") == (
+        "# Gesprek met **[naam]** [naam]")
 
 
 def test_codes_are_no_names_and_a_link_keeps_its_quote(deidentifier: Deidentifier) -> None:

@@ -149,6 +149,16 @@ NAMES: list[tuple[str, str, list[str]]] = [
     ("initialen", "Dhr. Ö. Yıldırım en mevrouw Ş. Kaya kwamen.", ["Ö", "Yıldırım", "Ş", "Kaya"]),
     ("initialen", "Contact: J.P. Balkenende-de Wit, tel. onbekend.",
      ["J.P", "Balkenende", "Wit"]),
+    # an unknown word at the start of a sentence with a verb or a second unknown name after
+    # it, a capital particle and a known surname there, a later spelling without accents or
+    # in lower case, names in scripts no rule can read (a critic's findings)
+    ("zinsbegin", "Tesfamariam kwam gisteren langs.", ["Tesfamariam"]),
+    ("zinsbegin", "Oleksandr belde over de huur. Faadumo Cali Xasan kwam ook.",
+     ["Oleksandr", "Faadumo", "Cali", "Xasan"]),
+    ("zinsbegin", "Van Dijk kwam. Van der Linden vertelde het.", ["Dijk", "Linden"]),
+    ("later", "Mevrouw Çelik kwam. Celik had drie kinderen.", ["Çelik", "Celik"]),
+    ("later", "Mevrouw de Vries belde. Later vertelde de vries dat het ging.", ["Vries", "vries"]),
+    ("schrift", "Haar naam is محمد العمري en de moeder heet 张伟.", ["محمد", "العمري", "张伟"]),
 ]
 
 # how a sentence must read after de-identification: family words, roles and greetings
@@ -235,6 +245,10 @@ UNCHANGED = [
     "We spraken o.a. bakkers en slagers, d.w.z. de winkels, i.p.v. de markt.",
     "De groep liep over de Martin Luther Kingweg naar het park.",
     "We gaan v.d. week naar de markt; hij woont hier v. 2019.",
+    # a neighbourhood or a dish with a verb that fits a place as well as a person
+    "Transvaal heeft een levendige markt. Harira is het eerste wat op tafel komt.",
+    "Den Haag is groot en De Nieuwe Kerk is mooi.",
+    "Via Facebook kwam het bericht binnen; het account van de gemeente werkt.",
 ]
 
 

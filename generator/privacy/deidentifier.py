@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.privacy import engine
 from generator.privacy.cache import Analysis, AnalysisCache, cache_key
 from generator.privacy.forms import extra_name_spans
-from generator.privacy.markup import mask_markup, widen_over_underscores
+from generator.privacy.markup import mask_markup, split_at_markup, widen_over_underscores
 from generator.privacy.model import Finding, Span
 from generator.privacy.replace import findings as to_findings
 from generator.privacy.replace import replace
@@ -170,7 +170,8 @@ class Deidentifier:
             spans = raw[name] + mentions(words, text)
             spans = trim_name_edges(merge(without_keep(spans, text, self._keep_re), text),
                                     text)
-            out[name] = merge(widen_over_underscores(spans, fields[name]), fields[name])
+            spans = merge(widen_over_underscores(spans, fields[name]), fields[name])
+            out[name] = split_at_markup(spans, fields[name])
         return out
 
 

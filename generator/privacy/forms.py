@@ -33,6 +33,7 @@ from generator.privacy.words import (
     SPEECH,
     TITLES,
     dutch_places,
+    finite_verbs,
     first_names,
     is_place,
     known_names,
@@ -438,7 +439,7 @@ def unknown_opener_spans(tokens: Tokens) -> list[Span]:
         lower = word.lower()
         if (len(word) < 3 or not word[:1].isupper() or not word[1:].islower()
                 or lower in plain_words() or lower in ordinary_words() or lower in NOT_NAMES
-                or lower in lemmas or word_frequency(word) >= 2.0
+                or lower in lemmas or word_frequency(word) >= 3.0
                 or is_place(word) or split_compound(lower)):
             continue
         rest = []  # the apposition: up to four words, to the next comma
@@ -446,9 +447,53 @@ def unknown_opener_spans(tokens: Tokens) -> list[Span]:
             if k > i + 1 and tokens.gap(k).strip():
                 break
             rest.append(items[k][2].lower())
-        if tokens.gap(i + 1).strip() == "," and any(w in TITLES for w in rest):
+        nxt = items[i + 1][2]
+        if tokens.gap(i + 1).strip() == "," and any(w in TITLES for w in rest) and \
+                word_frequency(word) < 2.0:
+            spans.append(Span(start, end, "naam"))
+        elif blank(tokens.gap(i + 1)) and not _dutch_compound(lower) and (
+                (_finite_verb(rest[0]) and rest[0] not in PLACE_VERBS) or rest[0] in TITLES
+                or (nxt[:1].isupper() and nxt[1:].islower() and word_frequency(word) < 1.0
+                    and nxt.lower() not in plain_words() and not is_place(nxt))):
+            # "Tesfamariam kwam gisteren", "Tesfamariams zoon", "Faadumo Cali Xasan": a verb,
+            # a family word, or a second unknown capitalised word
             spans.append(Span(start, end, "naam"))
     return spans
+
+
+PLACE_VERBS = {"is", "was", "ligt", "lag", "heeft", "had", "telt", "telde", "krijgt", "kreeg",
+               "werd", "wordt", "grenst", "kent", "biedt", "blijft", "bleef", "staat", "stond",
+               "hoort", "valt", "viel", "bestaat", "omvat", "vormt", "begint", "eindigt"}
+"""Verbs that say as much of a neighbourhood, a dish or a feast as of a person ("Beijum
+ligt", "Transvaal heeft", "Harira is"): no evidence of a name after an unknown opener."""
+
+
+def _finite_verb(lower: str) -> bool:
+    """A finite verb form: "kwam", "had" (``data/finite_verbs.txt``), "belde", "wachtte",
+    "woont" (a verb's stem with -de/-te/-den/-ten/-t, checked against spaCy's verb list), or
+    an inflected form spaCy's lookup knows ("geeft" → "geven"). The infinitive does not count.
+    """
+    if lower in finite_verbs():
+        return True
+    for ending in ("den", "ten", "de", "te", "t"):
+        if lower.endswith(ending) and len(lower) > len(ending) + 1 and \
+                verb_stem(lower[: -len(ending)]) is not None:
+            return True
+    lemma = lemma_table().get(lower)
+    return lemma is not None and lemma != lower and lemma in verb_lemmas()
+
+
+def _dutch_compound(lower: str) -> bool:
+    """Two Dutch words joined, each of three letters or more, with or without a linking s
+    or e: "respijtzorg", "vroegsignalering". Looser than :func:`split_compound` (made for the
+    NLP, which wants frequent parts), because here a miss turns a word into [naam]."""
+    plain = plain_words()
+    for i in range(3, len(lower) - 2):
+        left, right = lower[:i], lower[i:]
+        if right in plain and (left in plain or (left[-1:] in ("s", "e")
+                                                  and left[:-1] in plain)):
+            return True
+    return False
 
 
 def _umlaut(lower: str) -> bool:
@@ -526,7 +571,7 @@ def extra_name_spans(text: str, found: list[Span], acronyms: set[str]) -> list[S
              + capitals_spans(tokens, acronyms)
              + lower_case_spans(tokens) + possessive_spans(tokens)
              + foreign_letter_spans(tokens) + foreign_particle_spans(tokens)
-             + unknown_opener_spans(tokens)
+             + unknown_opener_spans(tokens) + particle_opener_spans(tokens)
              + first_name_spans(tokens)
              + labelled_spans(text) + pair_spans(tokens))
     spans += (signature_spans(tokens) + apposition_spans(tokens) + titled_particle_spans(tokens)
@@ -535,6 +580,36 @@ def extra_name_spans(text: str, found: list[Span], acronyms: set[str]) -> list[S
     wider = widen_names(tokens, names)
     wider += nickname_spans(tokens, names + wider)
     return spans + wider + list_spans(text, tokens, names + wider) + place_spans(tokens)
+
+
+OPENING_PARTICLES = {"Van", "De", "Den", "Ter", "Ten", "Te", "El", "Al"}
+
+
+def particle_opener_spans(tokens: Tokens) -> list[Span]:
+    """A surname with a capital particle at the start of a sentence: "Van Dijk kwam", "De
+    Boer had geen tijd", "Van der Linden vertelde". A Dutch noun after an article is written
+    in lower case, so "De Boer" with a capital B is a name when "Boer" is a known surname; a
+    place ("De Pijp", "Den Haag") is not."""
+    items = tokens.items
+    spans = []
+    for i, (start, _end, word) in enumerate(items):
+        if word not in OPENING_PARTICLES or not tokens.sentence_initial(i):
+            continue
+        k = i + 1
+        while k < len(items) and items[k][2] in PARTICLES and blank(tokens.gap(k)):
+            k += 1  # "Van der", "Van de"
+        if k >= len(items) or not blank(tokens.gap(k)):
+            continue
+        surname = items[k][2]
+        if not (surname[:1].isupper() and surname[1:].islower()) or surname not in surnames():
+            continue
+        phrase = " ".join(w for _s, _e, w in items[i:k + 1])
+        if (word != "Van" and is_place(phrase)) or surname.lower() in NOT_NAMES:
+            continue  # "Den Haag", "Ter Apel", "De Pijp"; "Dijk" and "Boer" are hamlets too
+        if k + 1 < len(items) and blank(tokens.gap(k + 1)) and items[k + 1][2][:1].isupper():
+            continue  # "De Nieuwe Kerk", "De Johan Cruijff Arena": a name of a thing
+        spans.append(Span(start, items[k][1], "naam"))
+    return spans
 
 
 def first_name_spans(tokens: Tokens) -> list[Span]:

@@ -57,3 +57,33 @@ def widen_over_underscores(spans: list[Span], text: str) -> list[Span]:
         out.append(Span(start, end, span.kind) if (start, end) != (span.start, span.end)
                    else span)
     return out
+
+
+_MARKUP_RUN = re.compile(r"[*~`]+|" + INLINE_TAG.pattern, re.I)
+
+
+def split_at_markup(spans: list[Span], text: str) -> list[Span]:
+    """A name found across emphasis ("**Ahmed** Benali") is replaced part by part, so the
+    markup stays whole: "**[naam]** [naam]", not "**[naam]" with the closing ``**`` lost.
+    Underscores are left alone: "Jan_Jansen" is one user name."""
+    out = []
+    for span in spans:
+        found = text[span.start:span.end]
+        if span.kind != "naam" or not _MARKUP_RUN.search(found):
+            out.append(span)
+            continue
+        cursor = span.start
+        for match in _MARKUP_RUN.finditer(found):
+            _add_trimmed(out, text, cursor, span.start + match.start(), span.kind)
+            cursor = span.start + match.end()
+        _add_trimmed(out, text, cursor, span.end, span.kind)
+    return out
+
+
+def _add_trimmed(out: list[Span], text: str, start: int, end: int, kind: str) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start and any(ch.isalnum() for ch in text[start:end]):
+        out.append(Span(start, end, kind))

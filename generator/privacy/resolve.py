@@ -9,6 +9,7 @@ the professional author) are given back.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from generator.privacy.model import PRIORITY, Span
@@ -436,6 +437,18 @@ def _family_word_before(text: str, start: int) -> bool:
     return bool(match) and match.group(1).lower() in TITLES
 
 
+PARTICLED = re.compile(r"\b(?:[Vv]an(?:[ \t]+(?:der|den|de|het|'t))?|[Dd]e|[Dd]en|[Tt]er|[Tt]en)"
+                       r"[ \t]+[A-Z][^\W\d_]{2,}\b")
+"""A particle and the surname after it ("de Vries", "van der Berg")."""
+
+
+def fold(word: str) -> str:
+    """``word`` without diacritics ("Çelik" → "Celik", "Yıldız" → "Yildiz"): a name is
+    written both ways in one story."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word.replace("ı", "i"))
+                   if not unicodedata.combining(ch))
+
+
 def name_words(spans: Iterable[Span], text: str) -> set[str]:
     """The words of every name found, capitalised as a name is ("Fatima" after "Fatima El
     Amrani", "Owusu" after "mevrouw Owusu", "Bakker" after "mevrouw BAKKER", "Al-Khatib" and
@@ -444,6 +457,9 @@ def name_words(spans: Iterable[Span], text: str) -> set[str]:
     for span in spans:
         if span.kind != "naam":
             continue
+        particled = PARTICLED.search(text[span.start:span.end])
+        if particled:  # "de vries" later, in lower case, after "mevrouw de Vries"
+            words.add(" ".join(particled.group(0).lower().split()))
         for token in TOKEN.findall(text[span.start:span.end]):
             forms = {token}
             if "-" in token:
@@ -485,6 +501,7 @@ def mentions(words: set[str], text: str) -> list[Span]:
         if word.lower() not in plain and word.lower() not in ordinary_words() \
                 and word_frequency(word) < 3.0:
             forms.add(word.lower())  # "ron" after "Ron", not "koos" (kiezen) after "Koos"
+    forms |= {fold(form) for form in forms}  # "Celik" after "Çelik", and the other way
     if all(TOKEN.fullmatch(form) for form in forms):
         return _token_mentions(forms, text)
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
@@ -501,7 +518,10 @@ def _token_mentions(forms: set[str], text: str) -> list[Span]:
     spans = []
     for start, end, word in tokens_of(text).items:
         if word not in forms and not (word[-1:] == "s" and word[:-1] in forms):
-            continue
+            folded = fold(word)
+            if folded == word or (folded not in forms and not (
+                    folded[-1:] == "s" and folded[:-1] in forms)):
+                continue
         if (start > 0 and _joins(text[start - 1])) or (end < len(text) and _joins(text[end])):
             continue  # part of a longer word: "Owusu-Ansah", "_Owusu"
         spans.append(Span(start, end, "naam"))

@@ -51,12 +51,32 @@ dashes as on the plate, in any case, or with dots in capitals ("12.ABC.3"); with
 (or with spaces) only after the word "kenteken", "nummerplaat" or "nummerbord" in the same
 sentence."""
 
+HANDLE = re.compile(r"(?<![\w@.\-])@[^\W\d_][\w.\-]{0,38}[^\W_]|(?<![\w@.\-])@[^\W\d_]{2}")
+"""A social-media handle ("@jan.devries", "@samira_b"): an account is a person."""
+
+_SCRIPTS = ("\u0530-\u058F\u0590-\u08FF\u0900-\u0DFF\u0E00-\u0EFF\u10A0-\u10FF\u1200-\u139F"
+            "\u2D80-\u2DDF\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF")
+NON_LATIN = re.compile(f"[{_SCRIPTS}]+(?:[ \t]+[{_SCRIPTS}]+)*")
+"""Words in Arabic, Hebrew, Armenian, Georgian, Ethiopic (Tigrinya, Amharic), Indic, Thai,
+Chinese, Japanese or Korean script: in a Dutch story these are names ("محمد العمري", "张伟",
+"ሰምሃር"), or a greeting that fails closed. No rule of ours can read them, so all go."""
+
 REGEX_RULES: list[tuple[str, re.Pattern[str], int]] = [
     ("e-mailadres", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}"), 0),
     ("website", re.compile(  # never the quote that closes an href="…"
         r"\bhttps?://[^\s<>()\[\]\"']+|\bwww\.[^\s<>()\[\]\"']+[\w/]"), 0),
-    ("gebruikersnaam", re.compile(  # "@jan.devries", "@samira_b": an account is a person
-        r"(?<![\w@.\-])@[^\W\d_][\w.\-]{0,38}[^\W_]|(?<![\w@.\-])@[^\W\d_]{2}"), 0),
+    ("gebruikersnaam", HANDLE, 0),
+    ("naam", NON_LATIN, 0),
+    ("gebruikersnaam", re.compile(  # "Snapchat: mo_ams020", "insta fatima.amrani"
+        r"(?i)\b(?:snapchat|snap|insta(?:gram)?|tiktok|facebook|fb|twitter|telegram|discord|"
+        r"gebruikersnaam|username|account(?:naam)?)[ \t]*(?::[ \t]*(@?[\w][\w.\-]{1,38}[\w])|"
+        r"[ \t](@?[^\W\d_]+[._\d][\w.\-]{0,37}[\w]))"), -1),
+    ("nummer", re.compile(  # "paspoortnummer NXP1234C5", "dossiernummer: 2019-0345"
+        r"(?i)\b(?:paspoort|id-kaart|identiteitskaart|rijbewijs|document|dossier|cli[eë]nt|"
+        r"klant|pas|polis|zaak|verblijfs(?:vergunning|document)|v-)(?:nummer|nr)\b\.?[ \t]*"
+        r"[:=]?[ \t]*(?:is[ \t]+)?([A-Z0-9][A-Z0-9\-./]{4,18}[A-Z0-9])"), 1),
+    ("postcode", re.compile(  # "postcode 1103 ab": in lower case after the word itself
+        r"(?i)\bpostcode\b[ \t]*:?[ \t]*([1-9]\d{3}[ \t]?[a-z]{2})\b"), 1),
     ("telefoonnummer", re.compile(
         r"(?<![\w+])(?:(?:\+|00)31[ \-.]?(?:\(0\)[ \-.]?)?|\(?0)(?:\d[ \-.)]{0,3}){8}\d(?![\d\w])"),
      0),
@@ -75,7 +95,8 @@ REGEX_RULES: list[tuple[str, re.Pattern[str], int]] = [
         + _plate("[- .]?") + r")(?![\w-])"), 1),
     ("postcode", re.compile(r"\b[1-9]\d{3} ?(?!SS|SA|SD)[A-Z]{2}\b"), 0),
     ("adres", re.compile(
-        r"\b[A-Z][\w'\-]*(?:" + STREET + r")\s+\d{1,5}(?:\s?[a-zA-Z]\b|[-\s](?:hoog|huis|bis|"
+        r"\b[A-Z][\w'\-]*(?:" + STREET + r")\s+\d{1,5}"
+        r"(?:\s?bis\b|-(?:hs|h|bg|sous)\b|\s?[a-zA-Z]\b|[-\s](?:hoog|huis|bis|"
         r"[IVX]{1,3}|[A-Z]\b)|-\d{1,4})?"), 0),
     ("adres", re.compile(
         r"(?i:\b(?:woon\w*|verhuisd\w*|adres|wonen|woning|flat|portiek)\b[^.\n]{0,30}?)"
@@ -108,7 +129,8 @@ REGEX_RULES: list[tuple[str, re.Pattern[str], int]] = [
                             r"(?=\s*(?:[.,;!?](?!\d)|jaar|geworden|\n|$))"), 1),
     ("leeftijd", re.compile(r"(?i)\b(\d{1,3}\s+jaar\s+oud)\b"), 1),
 ]
-"""(kind, pattern, group): regular patterns for numbers, addresses, dates and ages."""
+"""(kind, pattern, group): regular patterns for numbers, addresses, dates and ages; group -1
+is whichever group matched."""
 
 
 def _elfproef(digits: str) -> bool:
@@ -142,8 +164,8 @@ def digit_windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
-def _needs_digit(kind: str) -> bool:
-    return kind not in {"e-mailadres", "website", "gebruikersnaam"}
+def _needs_digit(kind: str, pattern: re.Pattern[str]) -> bool:
+    return kind not in {"e-mailadres", "website", "gebruikersnaam"} and pattern is not NON_LATIN
 
 
 def regex_spans(text: str) -> list[Span]:
@@ -156,12 +178,16 @@ def regex_spans(text: str) -> list[Span]:
             continue
         if kind == "website" and "http" not in text and "www." not in text:
             continue
-        if kind == "gebruikersnaam" and "@" not in text:
+        if pattern is HANDLE and "@" not in text:
             continue
-        found = (match for start, end in (windows if _needs_digit(kind) else whole)
+        if pattern is NON_LATIN and text.isascii():
+            continue
+        found = (match for start, end in (windows if _needs_digit(kind, pattern) else whole)
                  for match in pattern.finditer(text, start, end))
         for match in found:
-            start, end = match.span(group)
+            # group -1: the first of the pattern's groups that took part in the match
+            start, end = match.span(group if group >= 0 else next(
+                k for k in range(1, (match.re.groups or 0) + 1) if match.group(k) is not None))
             if start < 0:
                 continue
             labelled = match.group(0).lower().startswith(("bsn", "burger", "sofi"))

@@ -147,6 +147,12 @@ def dutch_places() -> frozenset[str]:
 
 
 @functools.cache
+def finite_verbs() -> frozenset[str]:
+    """``data/finite_verbs.txt``: finite forms of strong Dutch verbs ("kwam", "zei")."""
+    return frozenset(w.lower() for line in _data_lines("finite_verbs.txt") for w in line.split())
+
+
+@functools.cache
 def lower_abbreviations() -> frozenset[str]:
     """``data/abbreviations.txt``: "o.a.", "d.w.z.", "i.p.v.": lower-case letters with full
     stops that are no initials (written without spaces)."""
