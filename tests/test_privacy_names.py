@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.privacy import Deidentifier
-from generator.privacy.words import NOT_NAMES
+from generator.privacy.words import NOT_NAMES, plain_words
 from generator.taxonomy import Taxonomy
 from tests.helpers import ROOT, make_project, mkdocs_build, site_text, story_text
 
@@ -371,8 +371,11 @@ def test_a_real_build_publishes_none_of_the_ways_a_name_is_written(tmp_path: Pat
     # combined body prove nothing on their own
     names = {n for _k, _t, ns in NAMES for n in ns if len(n) > 3 and n[-1] != "."
              and n.lower() not in NOT_NAMES}
+    # a surname that is a Dutch word ("Meer", "Berg") is in the site's own text too ("Lees
+    # meer", "Meer verhalen"): those are checked by the test above, on the story's text
+    words = {n for n in names if n.lower() in plain_words()}
     for path, text in texts.items():
-        leaked = sorted(n for n in names if not gone(n, text))
+        leaked = sorted(n for n in names - words if not gone(n, text))
         assert not leaked, f"{path.relative_to(site)}: {leaked}"
 
 
