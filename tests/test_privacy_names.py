@@ -159,6 +159,9 @@ NAMES: list[tuple[str, str, list[str]]] = [
     ("later", "Mevrouw Çelik kwam. Celik had drie kinderen.", ["Çelik", "Celik"]),
     ("later", "Mevrouw de Vries belde. Later vertelde de vries dat het ging.", ["Vries", "vries"]),
     ("schrift", "Haar naam is محمد العمري en de moeder heet 张伟.", ["محمد", "العمري", "张伟"]),
+    # after "heet" or "naam is" any word is a name; abbreviated titles
+    ("gewoon", "Haar naam is bloem en haar zus heet Hoop.", ["bloem", "Hoop"]),
+    ("gewoon", "Zr. Lieveld en Dr. Kartosen kwamen.", ["Lieveld", "Kartosen"]),
 ]
 
 # how a sentence must read after de-identification: family words, roles and greetings
@@ -248,6 +251,7 @@ UNCHANGED = [
     # a neighbourhood or a dish with a verb that fits a place as well as a person
     "Transvaal heeft een levendige markt. Harira is het eerste wat op tafel komt.",
     "Den Haag is groot en De Nieuwe Kerk is mooi.",
+    "Het is heet buiten en het project heet Samen Sterk.",
     "Via Facebook kwam het bericht binnen; het account van de gemeente werkt.",
 ]
 

@@ -26,7 +26,8 @@ from generator.privacy.words import (
 
 TOKEN = re.compile(r"[^\W\d_](?:[\w\-]*[^\W_])?")
 PREPOSITIONS = {"in", "uit", "naar", "op", "bij", "van", "te", "met", "voor", "door", "over"}
-ABBREVIATIONS = {"mw", "dhr", "mevr", "mej", "fam"}
+ABBREVIATIONS = {"mw", "dhr", "mevr", "mej", "fam", "zr", "br", "ds", "dr", "drs", "ir", "ing",
+                 "mr", "prof"}
 PRONOUNS = {"haar", "hem", "ik", "we", "wij", "hier", "ze", "zij", "hen", "hun", "hij", "die",
             "dan", "even", "maar", "gewoon", "voortaan"}
 MONTHS = (r"januari|jan|februari|feb|maart|mrt|april|apr|mei|juni|jun|juli|jul|augustus|aug|"
@@ -67,6 +68,12 @@ REGEX_RULES: list[tuple[str, re.Pattern[str], int]] = [
         r"\bhttps?://[^\s<>()\[\]\"']+|\bwww\.[^\s<>()\[\]\"']+[\w/]"), 0),
     ("gebruikersnaam", HANDLE, 0),
     ("naam", NON_LATIN, 0),
+    ("naam", re.compile(  # "ze heet hoop", "haar naam is bloem": whatever word comes next
+        r"(?i)\b(?:(?:ik|ze|zij|hij|jij|je|u|dochter|zoon|moeder|vader|kind|baby|broer|zus|"
+        r"man|vrouw|vriend|vriendin|buurman|buurvrouw)[ \t]+(?:heet|heette|heten)|"
+        r"(?:mijn|zijn|haar|wiens|diens)[ \t]+(?:voor)?naam[ \t]+(?:is|was)|genaamd)[ \t]+"
+        r"(?!(?:trouwens|eigenlijk|officieel|ook|nu|echt|dus|zelf|gewoon|voluit|niet|"
+        r"sinds|tegenwoordig|volgens)\b)([^\W\d_][\w'’\-]*)"), 1),
     ("gebruikersnaam", re.compile(  # "Snapchat: mo_ams020", "insta fatima.amrani"
         r"(?i)\b(?:snapchat|snap|insta(?:gram)?|tiktok|facebook|fb|twitter|telegram|discord|"
         r"gebruikersnaam|username|account(?:naam)?)[ \t]*(?::[ \t]*(@?[\w][\w.\-]{1,38}[\w])|"
@@ -164,8 +171,8 @@ def digit_windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
-def _needs_digit(kind: str, pattern: re.Pattern[str]) -> bool:
-    return kind not in {"e-mailadres", "website", "gebruikersnaam"} and pattern is not NON_LATIN
+def _needs_digit(kind: str) -> bool:
+    return kind not in {"e-mailadres", "website", "gebruikersnaam", "naam"}
 
 
 def regex_spans(text: str) -> list[Span]:
@@ -182,7 +189,7 @@ def regex_spans(text: str) -> list[Span]:
             continue
         if pattern is NON_LATIN and text.isascii():
             continue
-        found = (match for start, end in (windows if _needs_digit(kind, pattern) else whole)
+        found = (match for start, end in (windows if _needs_digit(kind) else whole)
                  for match in pattern.finditer(text, start, end))
         for match in found:
             # group -1: the first of the pattern's groups that took part in the match

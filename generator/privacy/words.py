@@ -30,6 +30,8 @@ TITLES = {
     "tweeling", "buurjongen", "buurmeisje", "vriendje", "vriendinnetje", "verloofde",
     # professionals addressed by name: "Geachte dokter Kromowidjojo", "zuster Annie"
     "dokter", "zuster", "broeder", "pastoor", "dominee", "imam", "docent", "mentor",
+    # their abbreviations, with a full stop: "Zr. Lieveld", "Ds. Blijd", "Dr. Kartosen"
+    "zr", "br", "ds", "dr", "drs", "ir", "ing", "mr", "prof", "pastor",
 }
 """Words that introduce a person's name directly after them ("mevrouw Owusu", "oma Truus")."""
 
