@@ -162,6 +162,7 @@ NAMES: list[tuple[str, str, list[str]]] = [
     # after "heet" or "naam is" any word is a name; abbreviated titles
     ("gewoon", "Haar naam is bloem en haar zus heet Hoop.", ["bloem", "Hoop"]),
     ("gewoon", "Zr. Lieveld en Dr. Kartosen kwamen.", ["Lieveld", "Kartosen"]),
+    ("kleine-letters", "gisteren belde ik met ramautar over de huur", ["ramautar"]),
 ]
 
 # how a sentence must read after de-identification: family words, roles and greetings
@@ -252,6 +253,7 @@ UNCHANGED = [
     "Transvaal heeft een levendige markt. Harira is het eerste wat op tafel komt.",
     "Den Haag is groot en De Nieuwe Kerk is mooi.",
     "Het is heet buiten en het project heet Samen Sterk.",
+    "Het gezin viert het feest met jollofrijst en we werken met excel.",
     "Via Facebook kwam het bericht binnen; het account van de gemeente werkt.",
 ]
 

@@ -744,8 +744,25 @@ def lower_unknown_spans(tokens: Tokens) -> list[Span]:
                 continue
             if i > 0 and items[i - 1][2].lower() in TITLES and blank(tokens.gap(i)):
                 spans.append(Span(items[i][0], items[i][1], "naam"))
+            elif i > 0 and items[i - 1][2].lower() in PERSON_PREPOSITIONS and \
+                    blank(tokens.gap(i)) and word_frequency(items[i][2]) < 1.0 and \
+                    not _dutch_compound(items[i][2]) and not _dutch_head(items[i][2]):
+                spans.append(Span(items[i][0], items[i][1], "naam"))  # "met ramautar"
         i += 1
     return spans
+
+
+def _dutch_head(lower: str) -> bool:
+    """Ends in a Dutch word of five letters or more after three or more other letters: a
+    compound with a foreign first part ("jollofrijst", "injeraplaat"), not a name."""
+    plain = plain_words()
+    return any(lower[i:] in plain for i in range(3, len(lower) - 4))
+
+
+PERSON_PREPOSITIONS = {"met", "bij", "voor", "naast", "tegen", "namens"}
+"""Words after which a lower-case word no list or frequency table knows is a person ("belde
+met ramautar", "langs bij kowalczyk"): "met" a person far more often than a thing no
+dictionary has."""
 
 
 def apposition_spans(tokens: Tokens) -> list[Span]:
