@@ -376,7 +376,8 @@ def scan_output(ws: Workspace, data: SiteData, progress: Progress) -> None:
         hits = scan_site(ws.temp_site, data.personal_data, static_dirs=ws.engine.static_dirs(),
                          cache_file=ws.cache / f"scan-{ws.engine.name}.json")
         timer.detail = f"{sum(1 for p in ws.temp_site.rglob('*') if p.is_file())} bestanden, " \
-                       f"{len(hits)} treffers"
+                       f"{len(hits)} treffers van de {len(data.personal_data)} gevonden " \
+                       f"persoonsgegevens (de scan zoekt alleen wat de de-identificatie vond)"
     if hits:
         listed = "\n".join(f"  {h.file}:{h.line}: {h.needle}{_origin(h.needle, data)}"
                            for h in hits[:20])
