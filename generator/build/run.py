@@ -361,7 +361,8 @@ def run_engine(ws: Workspace, progress: Progress, *, strict: bool = False) -> No
 
 
 def _origin(needle: str, data: SiteData) -> str:
-    """" (uit stories/2019/x.md)": the source a hit was first found in, to fix it there."""
+    """" (gevonden in stories/2019/x.md)": the source a hit was first found in, to fix it
+    there (case-insensitive when the hit's case differs from the needle's)."""
     origin = data.personal_data.get(needle)
     if origin is None:
         folded = needle.casefold()

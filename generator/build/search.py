@@ -13,19 +13,14 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from pathlib import Path
 
 from generator.build.hooks import HookContext, after_engine
+from generator.folding import fold
 
 TAG = re.compile(r"<[^>]+>")
 WORD = re.compile(r"\w+")
 MARK = 'data-rijk="zoekvormen"'
-
-
-def fold(word: str) -> str:
-    """The word without diacritics (Unicode NFD, combining marks removed): "cliënt" → "client"."""
-    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 def folded_words(text: str) -> list[str]:

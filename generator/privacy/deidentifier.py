@@ -170,7 +170,8 @@ class Deidentifier:
             spans = raw[name] + mentions(words, text)
             spans = trim_name_edges(merge(without_keep(spans, text, self._keep_re), text),
                                     text)
-            spans = merge(widen_over_underscores(spans, fields[name]), fields[name])
+            if "_" in fields[name]:  # "Jan_Jansen": the whole user name, merged again
+                spans = merge(widen_over_underscores(spans, fields[name]), fields[name])
             out[name] = split_at_markup(spans, fields[name])
         return out
 

@@ -9,9 +9,9 @@ the professional author) are given back.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
+from generator.folding import fold as fold_diacritics
 from generator.privacy.model import PRIORITY, Span
 from generator.privacy.rules import TOKEN, tokens_of
 from generator.privacy.words import (
@@ -445,8 +445,7 @@ PARTICLED = re.compile(r"\b(?:[Vv]an(?:[ \t]+(?:der|den|de|het|'t))?|[Dd]e|[Dd]e
 def fold(word: str) -> str:
     """``word`` without diacritics ("Çelik" → "Celik", "Yıldız" → "Yildiz"): a name is
     written both ways in one story."""
-    return "".join(ch for ch in unicodedata.normalize("NFKD", word.replace("ı", "i"))
-                   if not unicodedata.combining(ch))
+    return fold_diacritics(word.replace("ı", "i"))
 
 
 def name_words(spans: Iterable[Span], text: str) -> set[str]:
