@@ -254,6 +254,7 @@ UNCHANGED = [
     "Den Haag is groot en De Nieuwe Kerk is mooi.",
     "Het is heet buiten en het project heet Samen Sterk.",
     "Het gezin viert het feest met jollofrijst en we werken met excel.",
+    "In de eetgroep eten oude Jordanezen, Leidenaren en studenten samen.",
     "Via Facebook kwam het bericht binnen; het account van de gemeente werkt.",
 ]
 

@@ -701,6 +701,11 @@ def titled_particle_spans(tokens: Tokens) -> list[Span]:
     return spans
 
 
+DEMONYM_ENDINGS = ("ezen", "enaren", "naren")
+"""Plurals of the people of a place ("Jordanezen", "Leidenaren", "Tilburgenaren"): a group,
+never one person's name."""
+
+
 def unknown_word_spans(tokens: Tokens) -> list[Span]:
     """A capitalised word in the middle of a sentence that no Dutch list and no frequency
     list knows, that is no compound of Dutch words and no place: a name ("Ik heb Xhemile
@@ -715,7 +720,7 @@ def unknown_word_spans(tokens: Tokens) -> list[Span]:
         lower = word.lower()
         if (lower in plain_words() or lower in ordinary_words() or lower in NOT_NAMES
                 or lower in lemma_table() or word_frequency(word) >= 1.0
-                or is_place(word)
+                or is_place(word) or lower.endswith(DEMONYM_ENDINGS)
                 or split_compound(lower)):
             continue
         spans.append(Span(start, end, "naam"))
