@@ -263,6 +263,10 @@ def test_numbers_after_their_label_and_house_number_additions(
         "Paspoortnummer NXP1234C5; zijn pasnummer is 123456; postcode 1103 ab; "
         "Javastraat 12bis.") == (
         "Paspoortnummer [nummer]; zijn pasnummer is [nummer]; postcode [postcode]; [adres].")
+    assert deidentifier.deidentify("Stadspasnummer 6064 3690 1234 5678.") == (
+        "Stadspasnummer [nummer].")
+    kept = "Een pasnummer aanvragen duurt lang."  # a label without a number is a word
+    assert deidentifier.deidentify(kept) == kept
 
 
 def test_markup_around_a_name_stays_whole(deidentifier: Deidentifier) -> None:

@@ -72,16 +72,17 @@ REGEX_RULES: list[tuple[str, re.Pattern[str], int]] = [
         r"(?i)\b(?:(?:ik|ze|zij|hij|jij|je|u|dochter|zoon|moeder|vader|kind|baby|broer|zus|"
         r"man|vrouw|vriend|vriendin|buurman|buurvrouw)[ \t]+(?:heet|heette|heten)|"
         r"(?:mijn|zijn|haar|wiens|diens)[ \t]+(?:voor)?naam[ \t]+(?:is|was)|genaamd)[ \t]+"
-        r"(?!(?:trouwens|eigenlijk|officieel|ook|nu|echt|dus|zelf|gewoon|voluit|niet|"
+        r"(?!(?:trouwens|eigenlijk|officieel|ook|nu|echt|dus|zelf|gewoon|voluit|niet|vroeger|"
         r"sinds|tegenwoordig|volgens)\b)([^\W\d_][\w'’\-]*)"), 1),
     ("gebruikersnaam", re.compile(  # "Snapchat: mo_ams020", "insta fatima.amrani"
         r"(?i)\b(?:snapchat|snap|insta(?:gram)?|tiktok|facebook|fb|twitter|telegram|discord|"
         r"gebruikersnaam|username|account(?:naam)?)[ \t]*(?::[ \t]*(@?[\w][\w.\-]{1,38}[\w])|"
         r"[ \t](@?[^\W\d_]+[._\d][\w.\-]{0,37}[\w]))"), -1),
     ("nummer", re.compile(  # "paspoortnummer NXP1234C5", "dossiernummer: 2019-0345"
-        r"(?i)\b(?:paspoort|id-kaart|identiteitskaart|rijbewijs|document|dossier|cli[eë]nt|"
+        r"(?i)\b\w*?(?:paspoort|id-kaart|identiteitskaart|rijbewijs|document|dossier|cli[eë]nt|"
         r"klant|pas|polis|zaak|verblijfs(?:vergunning|document)|v-)(?:nummer|nr)\b\.?[ \t]*"
-        r"[:=]?[ \t]*(?:is[ \t]+)?([A-Z0-9][A-Z0-9\-./]{4,18}[A-Z0-9])"), 1),
+        r"[:=]?[ \t]*(?:is[ \t]+)?(\d{4}(?:[ ]\d{4}){1,4}(?!\d)|"  # "6064 3690 1234 5678"
+        r"(?=[A-Z0-9\-./]*\d)[A-Z0-9][A-Z0-9\-./]{4,18}[A-Z0-9])"), 1),  # a digit in it
     ("postcode", re.compile(  # "postcode 1103 ab": in lower case after the word itself
         r"(?i)\bpostcode\b[ \t]*:?[ \t]*([1-9]\d{3}[ \t]?[a-z]{2})\b"), 1),
     ("telefoonnummer", re.compile(
